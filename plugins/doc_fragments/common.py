@@ -1,0 +1,71 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxnet.fabric contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # What every module of the collection shares: attributes and requirements.
+    DOCUMENTATION = r'''
+requirements:
+  - pyroute2 0.7.2 or newer on the managed host (Debian's C(python3-pyroute2) or C(pip install pyroute2)).
+  - Root (CAP_NET_ADMIN, and CAP_SYS_ADMIN for named namespaces).
+attributes:
+  check_mode:
+    support: full
+    description: Computes the exact plan (returned in RV(actions) and RV(diff)) and changes nothing. A namespace
+      that does not exist yet is assumed to be created by an earlier task; it is never created by a lookup.
+  diff_mode:
+    support: full
+    description: RV(diff) holds the resource before and after.
+  platform:
+    platforms: linux
+    support: full
+    description: Linux only; talks netlink directly, no C(ip) command is run.
+  idempotent:
+    support: full
+    description: A second run with the same options reports no change.
+notes:
+  - Options that are not set are not managed; only what you set is compared and changed.
+'''
+
+    # The namespace option of every module that works inside one namespace.
+    NETNS = r'''
+options:
+  netns:
+    description:
+      - Name of the network namespace (as in C(ip netns), a file under C(/run/netns)) to work in.
+      - Omitted, the module works in the namespace it runs in.
+      - A namespace that does not exist is an error (in check mode, a predicted change); it is never created
+        here (use M(linuxnet.fabric.netns)).
+      - Can be set for all modules at once with C(module_defaults) and the group C(group/linuxnet.fabric.fabric).
+    type: str
+'''
+
+    # Options shared by the link modules (bridge, veth, vxlan).
+    LINK = r'''
+options:
+  name:
+    description: Interface name, 1 to 15 bytes, without C(/), C(:) or whitespace.
+    type: str
+    required: true
+  state:
+    description: C(present) creates or updates the interface, C(absent) removes it (only if it is of this kind).
+    type: str
+    choices: [present, absent]
+    default: present
+  mtu:
+    description: MTU, 68 to 65535. Not managed when omitted.
+    type: int
+  mac_address:
+    description: Unicast MAC address, for example C(02:42:ac:11:00:01). Not managed when omitted.
+    type: str
+  up:
+    description: Whether the interface is administratively up.
+    type: bool
+    default: true
+'''

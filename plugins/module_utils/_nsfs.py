@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxnet.fabric contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Named network namespaces as files under /run/netns, handled in-process (no fork, no 'ip' command).
+
+enter() switches this thread into a namespace and back; create() and delete() do what 'ip netns add/del' do.
+Nothing here ever creates a namespace by opening it: files are opened read-only, without O_CREAT.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import contextlib
+import ctypes
+import errno
+import os
+import threading
+
+NETNS_DIR = '/run/netns'
+CLONE_NEWNET = 0x40000000
+MS_BIND, MS_REC, MS_SHARED = 0x1000, 0x4000, 1 << 20
+MNT_DETACH = 2
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(ret):
+    if ret != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+def _mount(source, target, flags):
+    _check(_libc.mount(source.encode(), target.encode(), None, ctypes.c_ulong(flags), None))
+
+
+def path(name):
+    return os.path.join(NETNS_DIR, name)
+
+
+def exists(name):
+    return name is None or os.path.isfile(path(name))
+
+
+def names():
+    try:
+        return sorted(n for n in os.listdir(NETNS_DIR) if os.path.isfile(path(n)))
+    except OSError as e:
+        if e.errno == errno.ENOENT:
+            return []
+        raise
+
+
+def own_ns():
+    """The file of the namespace this thread is in now."""
+    return '/proc/self/task/%d/ns/net' % threading.current_thread().native_id
+
+
+@contextlib.contextmanager
+def enter(name):
+    """Runs the body inside namespace 'name' (None: stay where we are), then returns to the home namespace."""
+    if name is None:
+        yield
+        return
+    home = os.open(own_ns(), os.O_RDONLY)
+    target = os.open(path(name), os.O_RDONLY)
+    try:
+        _check(_libc.setns(target, CLONE_NEWNET))
+        yield
+    finally:
+        _check(_libc.setns(home, CLONE_NEWNET))
+        os.close(home)
+        os.close(target)
+
+
+def _make_netns_dir_shared():
+    # As 'ip netns add' does, so that namespaces made here are seen from other mount namespaces.
+    if not os.path.isdir(NETNS_DIR):
+        os.makedirs(NETNS_DIR, 0o755)
+    try:
+        _mount('none', NETNS_DIR, MS_SHARED | MS_REC)
+    except OSError as e:
+        if e.errno != errno.EINVAL:  # EINVAL: not a mount point yet
+            raise
+        _mount(NETNS_DIR, NETNS_DIR, MS_BIND | MS_REC)
+        _mount('none', NETNS_DIR, MS_SHARED | MS_REC)
+
+
+def create(name):
+    """Creates a new, empty namespace pinned at /run/netns/<name>."""
+    _make_netns_dir_shared()
+    target = path(name)
+    os.close(os.open(target, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
+    home = os.open(own_ns(), os.O_RDONLY)
+    try:
+        _check(_libc.unshare(CLONE_NEWNET))
+        _mount(own_ns(), target, MS_BIND)
+    except OSError:
+        os.unlink(target)
+        raise
+    finally:
+        _check(_libc.setns(home, CLONE_NEWNET))
+        os.close(home)
+
+
+def delete(name):
+    """Unpins the namespace; the kernel frees it once no process or socket holds it."""
+    target = path(name)
+    try:
+        _check(_libc.umount2(target.encode(), MNT_DETACH))
+    except OSError as e:
+        if e.errno != errno.EINVAL:  # EINVAL: not mounted (a stale file)
+            raise
+    os.unlink(target)

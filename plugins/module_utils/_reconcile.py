@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxnet.fabric contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The engine: read what is -> compare with what the user set -> ordered plan -> apply (skipped in check mode).
+
+A resource kind subclasses Resource and answers: read() the current state (None when absent) and plan(have)
+-> (ops, predicted state). converge() runs any number of resources that share one Netlink (one socket per
+namespace), and module_main() is the whole body of a single-resource module.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _netlink
+from ansible_collections.linuxnet.fabric.plugins.module_utils._validate import InvalidInput
+
+PYROUTE2_HINT = "install Debian's python3-pyroute2 or 'pip install pyroute2' for the module's Python interpreter"
+
+
+class Conflict(Exception):
+    """The kernel holds something the module must not touch without being asked (e.g. recreate: true)."""
+
+
+class ApplyFailed(Exception):
+    def __init__(self, action, err, done):
+        self.done = done
+        super(ApplyFailed, self).__init__('failed to %s: %s' % (action, _netlink.describe(err)))
+
+
+class Op(object):
+    """One step of a plan: a sentence for 'actions' and the call that does it."""
+    __slots__ = ('action', 'apply')
+
+    def __init__(self, action, apply):
+        self.action, self.apply = action, apply
+
+
+class Resource(object):
+    """Base of every resource kind. Subclasses validate their params in __init__ (before any socket opens)."""
+    kind = None
+
+    def __init__(self, nl, params, check_mode):
+        self.nl, self.params, self.check_mode = nl, params, check_mode
+        self.notes = []
+
+    def note(self, text):
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def read(self):
+        raise NotImplementedError
+
+    def plan(self, have):
+        raise NotImplementedError
+
+    def ipr(self, netns, option='netns'):
+        """The socket of a namespace; a missing one is a clear error naming the option."""
+        try:
+            return self.nl.ipr(netns)
+        except _netlink.NamespaceMissing:
+            raise InvalidInput(option, netns, 'no such network namespace (create it first, e.g. with '
+                               'linuxnet.fabric.netns)')
+
+    def missing_in_check(self, netns, option='netns'):
+        """True when 'netns' is absent but check mode may assume an earlier task creates it."""
+        if self.nl.exists(netns):
+            return False
+        if self.check_mode:
+            self.note("%s '%s' does not exist yet: assuming an earlier task creates it" % (option, netns))
+            return True
+        return False
+
+
+def converge(resources, check_mode):
+    """Reads, plans and (unless check_mode) applies each resource in order. Returns one result per resource:
+    dict(changed, actions, before, after)."""
+    results = []
+    for res in resources:
+        have = res.read()
+        ops, predicted = res.plan(have)
+        done = []
+        if not check_mode:
+            for op in ops:
+                try:
+                    op.apply()
+                except (_netlink.NetlinkError, OSError) as e:
+                    raise ApplyFailed(op.action, e, [a for r in results for a in r['actions']] + done)
+                done.append(op.action)
+        after = have if not ops else (predicted if check_mode else res.read())
+        results.append(dict(changed=bool(ops), actions=[op.action for op in ops] + res.notes,
+                            before=have or {}, after=after or {}))
+    return results
+
+
+def module_main(argument_spec, resource_class, result_key, **module_kwargs):
+    """The body of a single-resource module."""
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
+    if _netlink.PYROUTE2_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib('pyroute2') + ' (%s)' % PYROUTE2_HINT,
+                         exception=_netlink.PYROUTE2_IMPORT_ERROR)
+    nl = _netlink.Netlink()
+    try:
+        res = resource_class(nl, module.params, module.check_mode)
+        result = converge([res], module.check_mode)[0]
+    except (InvalidInput, Conflict, _netlink.NamespaceMissing) as e:
+        module.fail_json(msg=str(e), changed=False, actions=[])
+    except ApplyFailed as e:
+        module.fail_json(msg=str(e), changed=bool(e.done), actions=e.done)
+    except (_netlink.NetlinkError, OSError) as e:
+        module.fail_json(msg='netlink request failed while reading state: %s' % _netlink.describe(e), changed=False)
+    finally:
+        nl.close()
+    module.exit_json(changed=result['changed'], actions=result['actions'],
+                     diff=dict(before=result['before'], after=result['after']),
+                     **{result_key: result['after']})

@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxnet.fabric contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Addresses of one interface: the single code path for the bridge, veth and address modules."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import socket
+
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
+from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op
+
+
+def _key(cidr):
+    iface = ipaddress.ip_interface(cidr)
+    return (iface.version, int(iface.ip), iface.network.prefixlen)
+
+
+def ordered(cidrs):
+    return sorted(cidrs, key=_key)
+
+
+def is_link_local(cidr):
+    return ipaddress.ip_interface(cidr).ip.is_link_local and ':' in cidr
+
+
+def read(ipr, index):
+    """Addresses on the interface as sorted 'ip/prefix' strings, without IPv6 link-local ones (the kernel's)."""
+    found = []
+    for msg in ipr.get_addr(index=index):
+        cidr = '%s/%d' % (msg.get_attr('IFA_ADDRESS'), msg['prefixlen'])
+        local = msg.get_attr('IFA_LOCAL')  # on point-to-point links IFA_ADDRESS is the peer
+        if local and msg['family'] == socket.AF_INET:
+            cidr = '%s/%d' % (local, msg['prefixlen'])
+        cidr = _validate.interface_address('address', cidr)
+        if not is_link_local(cidr):
+            found.append(cidr)
+    return ordered(found)
+
+
+def validate(option, addresses):
+    if addresses is None:
+        return None
+    return _validate.unique(option, [_validate.interface_address(option, a) for a in addresses])
+
+
+class AddressPlan(object):
+    """Plans addresses of interface 'ifname' in 'netns'. 'index' is called at apply time (the link may be
+    created by an earlier op of the same plan)."""
+
+    def __init__(self, ipr, index, ifname, netns, wanted, purge=False, state='present'):
+        self.ipr, self.index, self.ifname, self.netns = ipr, index, ifname, netns
+        self.wanted, self.purge, self.state = wanted or [], purge, state
+
+    def plan(self, have):
+        have = have or []
+        if self.state == 'absent':
+            add, drop = [], [a for a in self.wanted if a in have]
+        else:
+            add = [a for a in self.wanted if a not in have]
+            drop = [a for a in have if a not in self.wanted] if self.purge else []
+        ops = [self._op('del', a) for a in drop] + [self._op('add', a) for a in add]
+        return ops, ordered([a for a in have if a not in drop] + add)
+
+    def _op(self, command, cidr):
+        ip, prefix = cidr.split('/')
+        where = " in netns '%s'" % self.netns if self.netns else ''
+        text = ('add address %s to %s%s' if command == 'add' else 'remove address %s from %s%s') % (
+            cidr, self.ifname, where)
+
+        def apply():
+            self.ipr().addr(command, index=self.index(), address=ip, prefixlen=int(prefix))
+        return Op(text, apply)

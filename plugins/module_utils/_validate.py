@@ -1,0 +1,120 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxnet.fabric contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Input checks that run before any netlink socket is opened.
+
+Every check returns the normalised value or raises InvalidInput naming the option and the value.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import re
+
+IFNAMSIZ = 15  # usable bytes of an interface name (16 with the NUL)
+_MAC = re.compile(r'^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$')
+_NETNS_BAD = re.compile(r'[/\x00\s]')
+
+
+class InvalidInput(Exception):
+    def __init__(self, option, value, reason):
+        self.option, self.value, self.reason = option, value, reason
+        super(InvalidInput, self).__init__('%s=%r: %s' % (option, value, reason))
+
+
+def ifname(option, value):
+    """An interface name the kernel accepts: 1..15 bytes, no '/', ':' or whitespace, not '.' or '..'."""
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(option, value, 'an interface name must be a non-empty string')
+    if len(value.encode('utf-8')) > IFNAMSIZ:
+        raise InvalidInput(option, value, 'an interface name is at most %d bytes' % IFNAMSIZ)
+    if value in ('.', '..') or re.search(r'[/:\s]', value) or not value.isprintable():
+        raise InvalidInput(option, value, "an interface name may not contain '/', ':', whitespace or be '.' or '..'")
+    return value
+
+
+def netns(option, value):
+    """A named network namespace (a file name under /run/netns); None is the namespace the module runs in."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or len(value) > 255:
+        raise InvalidInput(option, value, 'a namespace name must be a string of 1 to 255 characters')
+    if value in ('.', '..') or _NETNS_BAD.search(value) or not value.isprintable():
+        raise InvalidInput(option, value, "a namespace name may not contain '/', whitespace or be '.' or '..'")
+    return value
+
+
+def interface_address(option, value):
+    """An address with its prefix, as set on an interface ('10.0.0.1/24'); host bits are kept."""
+    try:
+        iface = ipaddress.ip_interface(value if isinstance(value, str) else '')
+    except ValueError:
+        iface = None
+    if iface is None or '/' not in value:
+        raise InvalidInput(option, value, "expected an address with a prefix length, e.g. '10.0.0.1/24' or 'fd00::1/64'")
+    if iface.ip.is_multicast or iface.ip.is_unspecified:
+        raise InvalidInput(option, value, 'a multicast or unspecified address cannot be set on an interface')
+    return '%s/%d' % (iface.ip.compressed, iface.network.prefixlen)
+
+
+def network(option, value):
+    """A network in CIDR form; 'default' means 0.0.0.0/0. Host bits must be zero."""
+    if value == 'default':
+        return '0.0.0.0/0'
+    try:
+        return ipaddress.ip_network(value if isinstance(value, str) else '', strict=True).compressed
+    except ValueError as e:
+        raise InvalidInput(option, value, "expected a network such as '10.1.0.0/16' or 'default' (%s)" % e)
+
+
+def ip(option, value, version=None):
+    """A single IP address, optionally of one family."""
+    try:
+        addr = ipaddress.ip_address(value if isinstance(value, str) else '')
+    except ValueError:
+        raise InvalidInput(option, value, 'expected an IP address')
+    if version and addr.version != version:
+        raise InvalidInput(option, value, 'expected an IPv%d address' % version)
+    return addr.compressed
+
+
+def mac(option, value, unicast=True):
+    """A MAC address, returned lower-case with colons. Interfaces need a unicast, non-zero address."""
+    norm = value.lower().replace('-', ':') if isinstance(value, str) else ''
+    if not _MAC.match(norm):
+        raise InvalidInput(option, value, "expected a MAC address such as '02:42:ac:11:00:02'")
+    if unicast and (int(norm[:2], 16) & 1 or norm == '00:00:00:00:00:00'):
+        raise InvalidInput(option, value, 'an interface MAC address must be unicast and not all zeros')
+    return norm
+
+
+def in_range(option, value, low, high):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(option, value, 'must be an integer from %d to %d' % (low, high))
+    return value
+
+
+def mtu(option, value):
+    return in_range(option, value, 68, 65535)
+
+
+def vni(option, value):
+    return in_range(option, value, 1, 16777215)
+
+
+def port(option, value):
+    return in_range(option, value, 1, 65535)
+
+
+def unique(option, values):
+    """Rejects a list that names the same item twice (after normalisation)."""
+    seen = set()
+    for v in values:
+        if v in seen:
+            raise InvalidInput(option, v, 'listed more than once')
+        seen.add(v)
+    return values
