@@ -68,4 +68,7 @@ options:
     description: Whether the interface is administratively up.
     type: bool
     default: true
+  alias:
+    description: Interface alias (C(ip link set NAME alias TEXT)), up to 255 bytes. Not managed when omitted.
+    type: str
 '''

@@ -20,6 +20,7 @@ def link(**extra):
         mtu=dict(type='int'),
         mac_address=dict(type='str'),
         up=dict(type='bool', default=True),
+        alias=dict(type='str'),
     )
     spec.update(extra)
     return spec

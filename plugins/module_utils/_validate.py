@@ -98,6 +98,13 @@ def in_range(option, value, low, high):
     return value
 
 
+def alias(option, value):
+    """An interface alias (IFLA_IFALIAS): printable text of at most 255 bytes."""
+    if not isinstance(value, str) or len(value.encode('utf-8')) > 255 or not value.isprintable():
+        raise InvalidInput(option, value, 'an alias is printable text of at most 255 bytes')
+    return value
+
+
 def mtu(option, value):
     return in_range(option, value, 68, 65535)
 

@@ -87,6 +87,8 @@ class Link(Resource):
             want['master'] = _validate.ifname(opt + 'master', p['master'])
         if p.get('up') is not None:
             want['up'] = p['up']
+        if p.get('alias') is not None:
+            want['alias'] = _validate.alias(opt + 'alias', p['alias'])
         if self.manages_addresses and p.get('addresses') is not None:
             want['addresses'] = address.validate(opt + 'addresses', p['addresses'])
         return want
@@ -108,7 +110,7 @@ class Link(Resource):
         master_msg = lookup(ipr, index=master) if master else None
         state = dict(name=self.name, netns=self.netns, kind=kind_of(msg),
                      mtu=msg.get_attr('IFLA_MTU'), mac_address=msg.get_attr('IFLA_ADDRESS'),
-                     up=bool(msg['flags'] & IFF_UP),
+                     up=bool(msg['flags'] & IFF_UP), alias=msg.get_attr('IFLA_IFALIAS') or None,
                      master=master_msg.get_attr('IFLA_IFNAME') if master_msg else None,
                      addresses=address.read(ipr, msg['index']))
         if state['kind'] == self.kind:
@@ -128,7 +130,7 @@ class Link(Resource):
             return self.plan_create()
         if have['kind'] != self.kind and not self.recreate:
             raise Conflict("name=%r: %s already holds a %s; set recreate: true to replace it with a %s"
-                           % (self.name, where(self.netns), have['kind'], self.kind, self.kind))
+                           % (self.name, where(self.netns), have["kind"], self.kind))
         changed = [f for f in self.immutable if f in self.want and have.get(f) != self.want[f]]
         if have['kind'] != self.kind or changed:
             ops, after = self.plan_create()
@@ -187,8 +189,8 @@ class Link(Resource):
             if not creating and name not in self.immutable and name in self.want and have.get(name) != self.want[name]:
                 ops.append(self.op_set(name, have.get(name), self.want[name],
                                        kind=self.kind, **{self.fields[name].kwarg: self.fields[name].to_kernel(self.want[name])}))
-        for name, kwarg in (('mtu', 'mtu'), ('mac_address', 'address')):
-            if not creating and name in self.want and have.get(name) != self.want[name]:
+        for name, kwarg in (('mtu', 'mtu'), ('mac_address', 'address'), ('alias', 'ifalias')):
+            if (not creating or name == 'alias') and name in self.want and have.get(name) != self.want[name]:
                 ops.append(self.op_set(name, have.get(name), self.want[name], **{kwarg: self.want[name]}))
         after.update(self.want)
         ops.extend(self.plan_master(have))

@@ -1,0 +1,81 @@
+"""Validation: every accepted value is normalised, every rejected one names the option and the value."""
+import pytest
+
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate as v
+
+
+@pytest.mark.parametrize('name', ['eth0', 'br-app', 'a' * 15, 'veth.100', 'flannel.1'])
+def test_ifname_accepts(name):
+    assert v.ifname('name', name) == name
+
+
+@pytest.mark.parametrize('name', ['', 'a' * 16, 'a/b', 'a:b', 'a b', '.', '..', 'tab\t', None, 5, 'é' * 8])
+def test_ifname_rejects(name):
+    with pytest.raises(v.InvalidInput) as e:
+        v.ifname('peer.name', name)
+    assert e.value.option == 'peer.name'
+    assert str(e.value).startswith('peer.name=%r' % (name,))
+
+
+@pytest.mark.parametrize('value,expected', [
+    ('172.17.0.1/16', '172.17.0.1/16'),
+    ('fd00:0::1/64', 'fd00::1/64'),
+    ('10.0.0.5/32', '10.0.0.5/32'),
+])
+def test_interface_address_normalises(value, expected):
+    assert v.interface_address('addresses', value) == expected
+
+
+@pytest.mark.parametrize('value', ['172.17.0.1', '172.17.0.1/33', '300.1.1.1/8', 'fd00::1/129', '224.0.0.1/4',
+                                   '0.0.0.0/0', 'x', None, ''])
+def test_interface_address_rejects(value):
+    with pytest.raises(v.InvalidInput) as e:
+        v.interface_address('addresses', value)
+    assert 'addresses=' in str(e.value)
+
+
+def test_network_strict_and_default():
+    assert v.network('dst', 'default') == '0.0.0.0/0'
+    assert v.network('dst', '10.1.0.0/16') == '10.1.0.0/16'
+    with pytest.raises(v.InvalidInput, match='host bits set'):
+        v.network('dst', '10.1.0.1/16')
+
+
+@pytest.mark.parametrize('value,expected', [('02:42:AC:11:00:02', '02:42:ac:11:00:02'),
+                                            ('02-42-ac-11-00-02', '02:42:ac:11:00:02')])
+def test_mac_normalises(value, expected):
+    assert v.mac('mac_address', value) == expected
+
+
+@pytest.mark.parametrize('value', ['01:00:5e:00:00:01', '00:00:00:00:00:00', '02:42:ac:11:00', 'zz:42:ac:11:00:02', 7])
+def test_mac_rejects_non_unicast_and_malformed(value):
+    with pytest.raises(v.InvalidInput):
+        v.mac('mac_address', value)
+
+
+def test_mac_allows_zero_when_not_unicast():
+    assert v.mac('mac', '00:00:00:00:00:00', unicast=False) == '00:00:00:00:00:00'
+
+
+@pytest.mark.parametrize('check,low,high', [(v.vni, 1, 16777215), (v.port, 1, 65535), (v.mtu, 68, 65535)])
+def test_ranges(check, low, high):
+    assert check('x', low) == low and check('x', high) == high
+    for bad in (low - 1, high + 1, True, '5'):
+        with pytest.raises(v.InvalidInput, match='must be an integer from %d to %d' % (low, high)):
+            check('x', bad)
+
+
+@pytest.mark.parametrize('name', ['nginx-1', 'host.a', 'ns_1'])
+def test_netns_accepts(name):
+    assert v.netns('netns', name) == name
+
+
+@pytest.mark.parametrize('name', ['', '.', '..', '../etc', 'a/b', 'a b', 'x' * 256, 'nul\x00'])
+def test_netns_rejects(name):
+    with pytest.raises(v.InvalidInput):
+        v.netns('netns', name)
+
+
+def test_unique():
+    with pytest.raises(v.InvalidInput, match='listed more than once'):
+        v.unique('remotes', ['198.18.0.2', '198.18.0.2'])
