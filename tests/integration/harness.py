@@ -1,0 +1,357 @@
+"""Integration test helpers for linuxnet.fabric. Everything here must run inside tests/sandbox.
+
+    run(tasks, check=False, diff=True, extra_vars=None) -> RunResult (list of per-task result dicts)
+    snapshot() -> dict                      kernel networking state of the whole sandbox
+    snapshot_diff(a, b) -> str              readable unified diff of two snapshots
+    ip_json(netns, *args) -> list | None    parsed `ip -j [-n NS] ARGS`, None if ip fails
+    ping(netns, addr, count=1) -> bool
+    cleanup()                               delete all named netns and all links but lo
+"""
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+NETNS_DIR = '/run/netns'
+BIN = Path(sys.executable).parent  # the venv's bin: ansible-playbook, ansible-galaxy
+
+# Set by build_collection(); run() builds lazily if a test did not go through the fixture.
+_state = {'workdir': None, 'collections': None}
+
+# ---------------------------------------------------------------- sandbox guard
+
+INIT_NET_INO = 0xEFFFFFF9  # fixed inode of the initial netns on current kernels (PROC_NET_INIT_INO)
+
+
+def _netns_ino(pid):
+    try:
+        return os.stat('/proc/%s/ns/net' % pid).st_ino
+    except OSError:  # e.g. EACCES: PID 1 may belong to a more privileged supervisor
+        return None
+
+
+def in_sandbox():
+    """True when this process is not in the machine's network namespace.
+
+    Compares with PID 1's netns; where that cannot be read, with the netns tests/sandbox was started
+    from ($FABRIC_OUTER_PID) and the initial netns inode. Unknown -> False (refuse).
+    """
+    mine = _netns_ino('self')
+    init = _netns_ino(1)
+    if init is not None:
+        return mine != init
+    outer = _netns_ino(os.environ['FABRIC_OUTER_PID']) if os.environ.get('FABRIC_OUTER_PID') else None
+    return outer is not None and mine not in (outer, INIT_NET_INO)
+
+
+GUARD_MSG = ('linuxnet.fabric integration tests touch the kernel and must run inside the sandbox:\n'
+             '    tests/sandbox .venv/bin/pytest tests/integration   (or: make integration)\n'
+             'Refusing to run in the machine\'s root network namespace.')
+
+
+def require_sandbox():
+    if not in_sandbox():
+        raise RuntimeError(GUARD_MSG)
+
+
+# ---------------------------------------------------------------- collection build
+
+def _tree_files(repo):
+    """Files a fresh clone would have: tracked + untracked-but-not-ignored (honours .gitignore)."""
+    try:
+        out = subprocess.run(['git', '-C', str(repo), 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+                             check=True, capture_output=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        skip = {'.git', '.venv', 'output', '.cache', '.ansible', '__pycache__'}
+        return [p.relative_to(repo) for p in repo.rglob('*')
+                if p.is_file() and not skip & set(p.relative_to(repo).parts)]
+    return [Path(p) for p in out.decode().split('\0') if p and (repo / p).is_file()]
+
+
+def _check(cmd, env):
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if proc.returncode:
+        raise RuntimeError('%s failed (rc=%s):\n%s%s' % (' '.join(cmd), proc.returncode, proc.stdout, proc.stderr))
+
+
+def build_collection(workdir=None):
+    """Build the collection from a staged copy of the tree and install the artifact.
+
+    Returns the directory to use as ANSIBLE_COLLECTIONS_PATH.
+    """
+    workdir = Path(workdir or tempfile.mkdtemp(prefix='fabric-test-'))
+    stage = workdir / 'src'
+    for rel in _tree_files(REPO):
+        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / rel, stage / rel, follow_symlinks=False)
+    dist = workdir / 'dist'
+    collections = workdir / 'collections'
+    galaxy = str(BIN / 'ansible-galaxy')
+    env = dict(os.environ, ANSIBLE_NOCOLOR='1')
+    _check([galaxy, 'collection', 'build', '--force', '--output-path', str(dist), str(stage)], env)
+    tarball = next(dist.glob('*.tar.gz'))
+    _check([galaxy, 'collection', 'install', '--offline', '--no-deps', '--force',
+            '-p', str(collections), str(tarball)], env)
+    _state.update(workdir=workdir, collections=collections)
+    return collections
+
+
+# ---------------------------------------------------------------- run()
+
+CRASH_PREFIX = 'Task failed: Module failed: '
+
+
+class RunResult(list):
+    """Per-task result dicts (module result + '_task' name + '_status' ok/failed/skipped/unreachable).
+
+    Also carries .rc, .stdout, .stderr of the ansible-playbook run.
+    """
+    rc = 0
+    stdout = ''
+    stderr = ''
+
+    def tracebacks(self):
+        """Where a Python traceback or an unhandled module exception shows up ('stdout', 'task N (name)').
+
+        ansible-core 2.19 hides module tracebacks by default: an unhandled exception then shows as a
+        failed result whose msg the controller made ('Task failed: Module failed: ...', no 'invocation').
+        Re-run with ANSIBLE_DISPLAY_TRACEBACK=error to see the traceback itself.
+        """
+        where = [n for n in ('stdout', 'stderr') if 'Traceback' in getattr(self, n)]
+        for i, r in enumerate(self):
+            crash = r['failed'] and 'invocation' not in r and str(r.get('msg', '')).startswith(CRASH_PREFIX)
+            if crash or 'Traceback' in json.dumps(r, default=str):
+                where.append('task %d (%s)' % (i, r.get('_task')))
+        return where
+
+    def assert_no_traceback(self):
+        assert not self.tracebacks(), 'Traceback in %s\n%s' % (self.tracebacks(), self.output())
+
+    def output(self):
+        return 'rc=%s\n--- stdout\n%s\n--- stderr\n%s' % (self.rc, self.stdout, self.stderr)
+
+
+def module_python():
+    """Module interpreter: $FABRIC_TEST_PYTHON, else the repo venv's python."""
+    venv = REPO / '.venv' / 'bin' / 'python'
+    py = os.environ.get('FABRIC_TEST_PYTHON') or str(venv if venv.exists() else sys.executable)
+    return os.path.abspath(py) if os.sep in py else (shutil.which(py) or py)  # modules run elsewhere
+
+
+def ansible_env(workdir):
+    workdir = Path(workdir)
+    cfg = workdir / 'ansible.cfg'
+    if not cfg.exists():
+        cfg.write_text('[defaults]\n')  # isolate from any ansible.cfg in cwd or $HOME
+    return dict(
+        os.environ,
+        ANSIBLE_CONFIG=str(cfg),
+        ANSIBLE_COLLECTIONS_PATH=str(_state['collections']),
+        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
+        ANSIBLE_CALLBACK_PLUGINS=str(HERE / 'callback_plugins'),
+        ANSIBLE_CALLBACKS_ENABLED='record',
+        ANSIBLE_NOCOLOR='1',
+        ANSIBLE_FORCE_COLOR='0',
+        ANSIBLE_RETRY_FILES_ENABLED='0',
+        ANSIBLE_PIPELINING='1',
+        ANSIBLE_LOCALHOST_WARNING='0',
+        ANSIBLE_INVENTORY_UNPARSED_WARNING='0',
+        ANSIBLE_SYSTEM_WARNINGS='0',
+        ANSIBLE_LOCAL_TEMP=str(workdir / 'tmp'),
+        ANSIBLE_REMOTE_TEMP=str(workdir / 'tmp'),
+        ANSIBLE_HOME=str(workdir / 'home'),
+        PYTHONDONTWRITEBYTECODE='1',
+    )
+
+
+def run(tasks, check=False, diff=True, extra_vars=None, check_traceback=True, timeout=600):
+    """Run TASKS (list of task dicts) in one play on localhost; return a RunResult.
+
+    Every task gets ignore_errors: true, so a failing task is recorded and the rest still run.
+    Raises AssertionError if ansible-playbook itself fails, or (check_traceback) on any 'Traceback'.
+    """
+    require_sandbox()
+    if _state['collections'] is None:
+        build_collection()
+    workdir = Path(tempfile.mkdtemp(prefix='run-', dir=_state['workdir']))
+    play = [{
+        'name': 'fabric test',
+        'hosts': 'localhost',
+        'connection': 'local',
+        'gather_facts': False,
+        'vars': {'ansible_python_interpreter': module_python()},
+        'tasks': [dict(t, ignore_errors=True) for t in tasks],
+    }]
+    (workdir / 'play.yml').write_text(json.dumps(play, indent=1))  # JSON is YAML
+    record = workdir / 'record.json'
+    cmd = [str(BIN / 'ansible-playbook'), '-i', 'localhost,', str(workdir / 'play.yml')]
+    cmd += ['--check'] if check else []
+    cmd += ['--diff'] if diff else []
+    if extra_vars:
+        (workdir / 'extra.json').write_text(json.dumps(extra_vars))
+        cmd += ['-e', '@%s' % (workdir / 'extra.json')]
+    env = ansible_env(_state['workdir'])
+    env['FABRIC_RECORD_FILE'] = str(record)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, check=False)
+    res = RunResult(json.loads(record.read_text()) if record.exists() else [])
+    res.rc, res.stdout, res.stderr = proc.returncode, proc.stdout, proc.stderr
+    assert proc.returncode == 0 and record.exists(), 'ansible-playbook failed\n' + res.output()
+    if check_traceback:
+        res.assert_no_traceback()
+    return res
+
+
+# ---------------------------------------------------------------- kernel state
+
+def _cmd(netns, tool, *args):
+    return [tool] + (['-n', netns] if netns else []) + list(args)
+
+
+def ip_json(netns, *args):
+    """Parsed `ip -j [-n NETNS] ARGS...` (netns None = sandbox root); None if ip fails."""
+    proc = subprocess.run(_cmd(netns, 'ip', '-j', *args), capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        return None
+    return json.loads(proc.stdout) if proc.stdout.strip() else []
+
+
+def _json(netns, tool, *args):
+    out = subprocess.run(_cmd(netns, tool, '-j', *args), capture_output=True, text=True, check=True).stdout
+    return json.loads(out) if out.strip() else []
+
+
+def ping(netns, addr, count=1):
+    """True if ADDR answers COUNT pings from NETNS (None = sandbox root), 1 s timeout each."""
+    require_sandbox()
+    pre = ['ip', 'netns', 'exec', netns] if netns else []
+    proc = subprocess.run(pre + ['ping', '-q', '-n', '-c', str(count), '-W', '1', str(addr)],
+                          capture_output=True, check=False)
+    return proc.returncode == 0
+
+
+def list_netns():
+    return sorted(os.listdir(NETNS_DIR)) if os.path.isdir(NETNS_DIR) else []
+
+
+# Carrier/DAD-driven fields that change on their own after a link goes up.
+_LINK_DROP = {'operstate', 'linkmode'}
+_CARRIER_FLAGS = {'LOWER_UP', 'NO-CARRIER', 'DORMANT', 'M-DOWN'}
+_ADDR_DROP = {'valid_life_time', 'preferred_life_time', 'tentative', 'optimistic', 'dadfailed'}
+_ROUTE_DROP = {'expires', 'cache'}
+# IPv6 kernel routes in table local (local/anycast/multicast) follow addresses and appear only after DAD.
+
+
+def _strip_timers(obj):
+    """Recursively drop '*_timer' keys (bridge and bridge-port timers)."""
+    if isinstance(obj, dict):
+        return {k: _strip_timers(v) for k, v in obj.items() if not k.endswith('_timer')}
+    if isinstance(obj, list):
+        return [_strip_timers(v) for v in obj]
+    return obj
+
+
+def _is_multicast(addr):
+    try:
+        return ipaddress.ip_address(addr.split('%')[0]).is_multicast
+    except ValueError:
+        return False
+
+
+def _mac_multicast(mac):
+    return int(mac.split(':')[0], 16) & 1 == 1
+
+
+def norm_links(links):
+    out = []
+    for link in _strip_timers(links):
+        link = {k: v for k, v in link.items() if k not in _LINK_DROP}
+        link['flags'] = [f for f in link.get('flags', []) if f not in _CARRIER_FLAGS]
+        out.append(link)
+    return sorted(out, key=lambda x: x['ifname'])
+
+
+def norm_addrs(links):
+    out = []
+    for link in links:
+        addrs = [{k: v for k, v in a.items() if k not in _ADDR_DROP} for a in link.get('addr_info', [])]
+        out.append({'ifname': link['ifname'], 'addr_info': sorted(addrs, key=lambda a: json.dumps(a, sort_keys=True))})
+    return sorted(out, key=lambda x: x['ifname'])
+
+
+def norm_routes(routes):
+    routes = [{k: v for k, v in r.items() if k not in _ROUTE_DROP} for r in routes
+              if not (r.get('table') == 'local' and r.get('protocol') == 'kernel' and ':' in r.get('dst', ''))]
+    return sorted(routes, key=lambda r: json.dumps(r, sort_keys=True))
+
+
+def norm_fdb(entries):
+    """Keep static entries; drop learned (dynamic) ones and the device multicast list ('self' + multicast MAC)."""
+    keep = []
+    for e in entries:
+        if e.get('state') not in ('permanent', 'static', 'noarp'):
+            continue
+        if 'self' in e.get('flags', []) and _mac_multicast(e['mac']) and 'dst' not in e:
+            continue
+        keep.append({k: v for k, v in e.items() if k not in ('updated', 'used')})
+    return sorted(keep, key=lambda e: json.dumps(e, sort_keys=True))
+
+
+def norm_neigh(entries):
+    """Keep PERMANENT and NOARP entries, except kernel-made multicast NOARP ones."""
+    keep = []
+    for n in entries:
+        state = set(n.get('state', []))
+        if 'PERMANENT' in state or ('NOARP' in state and not _is_multicast(n.get('dst', ''))):
+            keep.append({k: v for k, v in n.items() if k not in ('used', 'probes')})
+    return sorted(keep, key=lambda n: json.dumps(n, sort_keys=True))
+
+
+def netns_state(netns=None):
+    return {
+        'link': norm_links(_json(netns, 'ip', '-d', 'link', 'show')),
+        'addr': norm_addrs(_json(netns, 'ip', 'addr', 'show')),
+        'route4': norm_routes(_json(netns, 'ip', '-4', 'route', 'show', 'table', 'all')),
+        'route6': norm_routes(_json(netns, 'ip', '-6', 'route', 'show', 'table', 'all')),
+        'fdb': norm_fdb(_json(netns, 'bridge', 'fdb', 'show')),
+        'neigh': norm_neigh(_json(netns, 'ip', 'neigh', 'show', 'nud', 'all')),
+    }
+
+
+def snapshot():
+    """Normalised kernel networking state: {'netns': [names], 'state': {'' (sandbox root) | name: {...}}}."""
+    require_sandbox()
+    names = list_netns()
+    return {'netns': names, 'state': {ns: netns_state(ns or None) for ns in [''] + names}}
+
+
+def snapshot_diff(a, b):
+    """Unified diff of two snapshots ('' when equal); use in assert messages."""
+    dump = [json.dumps(s, indent=1, sort_keys=True).splitlines() for s in (a, b)]
+    return '\n'.join(difflib.unified_diff(dump[0], dump[1], 'before', 'after', lineterm=''))
+
+
+# ---------------------------------------------------------------- cleanup
+
+def cleanup():
+    """Delete every named netns and every link except lo in the sandbox root."""
+    require_sandbox()
+    if list_netns():
+        subprocess.run(['ip', '-all', 'netns', 'delete'], capture_output=True, check=False)
+    links = [link['ifname'] for link in ip_json(None, 'link', 'show') or [] if link['ifname'] != 'lo']
+    if links:
+        batch = ''.join('link del dev %s\n' % name for name in links)
+        subprocess.run(['ip', '-force', '-batch', '-'], input=batch, text=True, capture_output=True, check=False)
+    for fam in ('-4', '-6'):  # routes not tied to a link (blackhole, unreachable, ...) added by tests
+        for proto in ('boot', 'static'):
+            subprocess.run(['ip', fam, 'route', 'flush', 'table', 'all', 'proto', proto], capture_output=True, check=False)
+    left = [link['ifname'] for link in ip_json(None, 'link', 'show') or [] if link['ifname'] != 'lo']
+    assert not left and not list_netns(), 'cleanup left links %s netns %s' % (left, list_netns())
