@@ -27,7 +27,7 @@ options:
     choices: [present, absent]
     default: present
   loopback_up:
-    description: Bring the namespace's C(lo) up (containers need it to reach their own addresses).
+    description: Whether the namespace's C(lo) is up (containers need it up to reach their own addresses).
     type: bool
     default: true
 extends_documentation_fragment:

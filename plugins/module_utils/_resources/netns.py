@@ -22,15 +22,19 @@ class Netns(Resource):
             raise _validate.InvalidInput('name', None, 'a namespace name is required')
         self.state = params.get('state') or 'present'
         self.loopback_up = params.get('loopback_up')
+        self.mark = params.get('mark')  # ownership mark, kept as the alias of lo (dies with the namespace)
 
     def read(self):
         if not self.nl.exists(self.name):
             return None
         ipr = self.nl.ipr(self.name)
         links = sorted(ipr.get_links(), key=lambda m: m['index'])
-        return dict(name=self.name,
-                    loopback_up=any(m.get_attr('IFLA_IFNAME') == 'lo' and m['flags'] & IFF_UP for m in links),
-                    interfaces=['%s (%s)' % (m.get_attr('IFLA_IFNAME'), kind_of(m)) for m in links])
+        lo = [m for m in links if m.get_attr('IFLA_IFNAME') == 'lo']
+        state = dict(name=self.name, loopback_up=bool(lo and lo[0]['flags'] & IFF_UP),
+                     interfaces=['%s (%s)' % (m.get_attr('IFLA_IFNAME'), kind_of(m)) for m in links])
+        if lo and lo[0].get_attr('IFLA_IFALIAS'):
+            state['mark'] = lo[0].get_attr('IFLA_IFALIAS')
+        return state
 
     def plan(self, have):
         name = self.name
@@ -44,10 +48,15 @@ class Netns(Resource):
         after = dict(have) if have else dict(name=name, loopback_up=False, interfaces=['lo (device)'])
         if have is None:
             ops.append(Op("create netns '%s'" % name, lambda: _nsfs.create(name)))
-        if self.loopback_up and not after['loopback_up']:
-            ops.append(Op("bring up lo in netns '%s'" % name,
-                          lambda: self.nl.ipr(name).link('set', index=1, state='up')))
-            after['loopback_up'] = True
+            if self.mark:
+                ops.append(Op("mark netns '%s' as %s" % (name, self.mark),
+                              lambda: self.nl.ipr(name).link('set', index=1, ifalias=self.mark)))
+                after['mark'] = self.mark
+        up = self.loopback_up
+        if up is not None and after['loopback_up'] != up:
+            ops.append(Op("bring %s lo in netns '%s'" % ('up' if up else 'down', name),
+                          lambda: self.nl.ipr(name).link('set', index=1, state='up' if up else 'down')))
+            after['loopback_up'] = up
         return ops, after
 
     def _delete(self):

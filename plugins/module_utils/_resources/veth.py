@@ -123,5 +123,5 @@ class Veth(VethEnd):
         else:
             peer_have = have['peer']
         peer_ops, peer_after = self.peer.plan_update(peer_have, creating)
-        after['peer'] = dict((k, peer_after.get(k)) for k in PEER_KEYS)
+        after['peer'] = dict((k, peer_after[k]) for k in PEER_KEYS if k in peer_after)
         return ops + peer_ops, after

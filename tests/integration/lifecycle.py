@@ -1,0 +1,75 @@
+"""The life cycle every resource module must pass, driven through Ansible inside the sandbox:
+check on fresh state -> create -> re-run -> check on converged -> modify -> check absent -> absent -> absent."""
+from harness import run, snapshot, snapshot_diff
+
+
+def task(module, **args):
+    return {'name': module, 'linuxnet.fabric.%s' % module: args}
+
+
+def checked(t):
+    return dict(t, check_mode=True)
+
+
+def assert_ok(result, changed):
+    assert not result['failed'], result
+    assert result['changed'] is changed, result
+    if not changed:
+        assert result['diff']['before'] == result['diff']['after'], result['diff']
+    assert set(result) >= {'changed', 'diff', 'actions'}, sorted(result)
+    assert bool(result['actions']) is changed or not changed and all('assuming' in a for a in result['actions'])
+
+
+def _mismatches(predicted, actual, path=''):
+    for k, v in predicted.items():
+        got = actual.get(k) if isinstance(actual, dict) else None
+        if isinstance(v, dict) and isinstance(got, dict):
+            yield from _mismatches(v, got, path + k + '.')
+        elif got != v:
+            yield path + k, v, got
+
+
+def predicted_matches(predicted, actual):
+    """Every value check mode predicted (it leaves out what only the kernel can know, such as a random MAC) is
+    the value the real run produced."""
+    wrong = list(_mismatches(predicted, actual))
+    assert not wrong, 'check mode predicted wrong values (key, predicted, actual): %s' % wrong
+
+
+def lifecycle(module, create, modify, absent, key, setup=(), verify_created=None, verify_modified=None):
+    """Runs the whole cycle for one resource; verify_* get the module result and check the kernel with ip/bridge."""
+    if setup:
+        run(list(setup))
+    before = snapshot()
+    fresh = run([checked(task(module, **create))])[0]
+    assert_ok(fresh, True)
+    assert snapshot() == before, 'check mode changed the kernel:\n' + snapshot_diff(before, snapshot())
+
+    made, again, check_again = run([task(module, **create), task(module, **create), checked(task(module, **create))])
+    assert_ok(made, True)
+    assert_ok(again, False)
+    assert_ok(check_again, False)
+    assert made['diff']['before'] == {} and made[key] == made['diff']['after']
+    predicted_matches(fresh[key], made[key])
+    assert fresh['actions'] == made['actions'], (fresh['actions'], made['actions'])
+    if verify_created:
+        verify_created(made)
+
+    converged = snapshot()
+    predicted = run([checked(task(module, **modify))])[0]
+    assert_ok(predicted, True)
+    assert snapshot() == converged, 'check mode changed the kernel:\n' + snapshot_diff(converged, snapshot())
+    changed, stable = run([task(module, **modify), task(module, **modify)])
+    assert_ok(changed, True)
+    assert_ok(stable, False)
+    predicted_matches(predicted[key], changed[key])
+    if verify_modified:
+        verify_modified(changed)
+
+    check_gone, gone, gone_again = run([checked(task(module, **absent)), task(module, **absent),
+                                        task(module, **absent)])
+    assert_ok(check_gone, True)
+    assert_ok(gone, True)
+    assert_ok(gone_again, False)
+    assert gone['diff']['after'] == {} and gone['diff']['before']
+    return made, changed

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Podman + Molecule prerequisites for linuxnet.fabric on Debian 12 (run as root). Idempotent: a second run
+# only checks (under a second). Everything it writes lives in <repo>/.cache (git-ignored) and in
+# podman's image store (the two images below).
+#
+#   tests/podman/prepare.sh            # ensure everything, print the environment to use
+#   eval "$(tests/podman/prepare.sh --env)"   # same, but only print `export ...` lines (for eval)
+#   FORCE=1 tests/podman/prepare.sh    # rebuild both images and re-extract the collection
+#
+# Makes:
+#   .cache/podman/containers.conf                  runc runtime, ulimits under the hard limit, netns=none
+#   .cache/collections/ansible_collections/containers/podman   (from the `ansible` wheel; Galaxy unreachable)
+#   .cache/collections/ansible_collections/linuxnet/fabric -> ../../../.. (this working tree)
+#   localhost/fabric-node:07   debootstrap minbase bookworm + python3 iproute2 ... python3-pyroute2 (0.7.2)
+#   localhost/fabric-node:09   :07 + pyroute2 0.9.x in /usr/local/lib/python3.11/dist-packages (shadows 0.7.2)
+#
+# Knobs (env): DEBIAN_MIRROR (default: the machine's apt mirror for bookworm), PYROUTE2_09 (default 0.9.7),
+# ANSIBLE_WHEEL_VERSION (default 12.3.0 -> containers.podman 1.18.0), FORCE=1.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cache=$repo/.cache
+conf=$cache/podman/containers.conf
+collections=$cache/collections
+PYROUTE2_09=${PYROUTE2_09:-0.9.7}
+ANSIBLE_WHEEL_VERSION=${ANSIBLE_WHEEL_VERSION:-12.3.0}
+FORCE=${FORCE:-0}
+env_only=0
+[ "${1:-}" = "--env" ] && env_only=1
+
+log() { if [ $env_only = 1 ]; then echo "prepare: $*" >&2; else echo "prepare: $*"; fi; }
+die() { echo "prepare: ERROR: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "run as root (podman runs rootful here)"
+
+# --- 1. apt packages (same names as .ci/setup; containernetworking-plugins = podman 4.3's CNI backend) ----
+apt_pkgs=(podman runc debootstrap containernetworking-plugins python3 python3-venv)
+missing=()
+for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+# The controller venv (ansible-core, molecule, testinfra, pip) comes from .ci/setup.
+[ -x "$repo/.venv/bin/molecule" ] || { log "no .venv: running .ci/setup"; "$repo/.ci/setup" >&2; }
+py=$repo/.venv/bin/python
+
+# --- 2. private containers.conf ----------------------------------------------------------------------
+mkdir -p "$cache/podman"
+conf_text='# Written by tests/podman/prepare.sh -- use with CONTAINERS_CONF=<this file>.
+[containers]
+# podman default nofile/nproc exceed the hard limit of this machine -> container start fails.
+default_ulimits = ["nofile=20000:20000", "nproc=20000:20000"]
+# Safety net: a container started without --network gets no network at all (never the NATed "podman" net).
+netns = "none"
+
+[engine]
+# crun 1.8.1 (bookworm) fails on hybrid cgroups: "cgroups in hybrid mode not supported".
+runtime = "runc"
+'
+if [ ! -f "$conf" ] || [ "$(cat "$conf")" != "$(printf '%s' "$conf_text")" ]; then
+  printf '%s' "$conf_text" >"$conf"
+  log "wrote $conf"
+fi
+export CONTAINERS_CONF=$conf
+
+# --- 3. images ---------------------------------------------------------------------------------------
+pkgs07=python3,iproute2,iputils-ping,nftables,procps,python3-pyroute2
+if [ -z "${DEBIAN_MIRROR:-}" ]; then
+  # The URI apt itself uses for the bookworm main archive (sources.list or deb822 .sources).
+  # shellcheck disable=SC2016  # $(...) here is apt-get's own format syntax
+  DEBIAN_MIRROR=$(apt-get indextargets --format '$(CODENAME) $(REPO_URI)' 'Identifier: Packages' 2>/dev/null |
+                  awk '$1 == "bookworm" {print $2; exit}')
+  DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian/}
+fi
+recipe07=$(printf 'bookworm minbase %s' "$pkgs07" | sha256sum | cut -c1-12)
+recipe09=$(printf '%s pyroute2==%s' "$recipe07" "$PYROUTE2_09" | sha256sum | cut -c1-12)
+
+image_recipe() { podman image inspect --format '{{ index .Labels "fabric.recipe" }}' "$1" 2>/dev/null || true; }
+# Debian's 0.7.2 says pyroute2.__version__ == "unknown": ask the package metadata of the module actually imported.
+pyroute2_in() {
+  podman run --rm --network=none "$1" python3 -c 'import importlib.metadata as m, os, pyroute2
+d = os.path.dirname(os.path.dirname(pyroute2.__file__))
+print(next(x.version for x in m.distributions(path=[d]) if x.metadata["Name"] == "pyroute2"))'
+}
+
+work=$(mktemp -d /var/tmp/fabric-node.XXXXXX)
+cleanup() {
+  # debootstrap mounts /proc and /sys inside the target; never rm -rf across a leftover mount.
+  if findmnt -rn -o TARGET | grep -q "^$work/"; then
+    findmnt -rn -o TARGET | grep "^$work/" | sort -r | xargs -r -n1 umount -l || true
+  fi
+  rm -rf --one-file-system "$work"
+}
+trap cleanup EXIT
+
+rebuilt07=0
+if [ "$FORCE" = 1 ] || [ "$(image_recipe localhost/fabric-node:07)" != "$recipe07" ]; then
+  log "building localhost/fabric-node:07 (debootstrap from $DEBIAN_MIRROR, ~1-2 min)"
+  t0=$SECONDS
+  debootstrap --variant=minbase --include="$pkgs07" bookworm "$work/rootfs" "$DEBIAN_MIRROR" \
+    >"$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; die "debootstrap failed"; }
+  rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
+  tar -C "$work/rootfs" -c . | podman import -q \
+    --change 'CMD ["sleep", "infinity"]' \
+    --change "LABEL fabric.recipe=$recipe07" \
+    --change "LABEL fabric.pyroute2=debian" \
+    - localhost/fabric-node:07 >/dev/null
+  rm -rf --one-file-system "$work/rootfs"
+  rebuilt07=1
+  log "built localhost/fabric-node:07 in $((SECONDS - t0)) s"
+fi
+
+if [ "$FORCE" = 1 ] || [ $rebuilt07 = 1 ] || [ "$(image_recipe localhost/fabric-node:09)" != "$recipe09" ]; then
+  log "building localhost/fabric-node:09 (pyroute2==$PYROUTE2_09 over :07)"
+  t0=$SECONDS
+  mkdir -p "$work/ctx"
+  "$py" -m pip install -q --no-deps --target "$work/ctx/site" "pyroute2==$PYROUTE2_09" >&2
+  rm -rf "$work/ctx/site/bin"
+  cat >"$work/ctx/Containerfile" <<EOF
+FROM localhost/fabric-node:07
+COPY site/ /usr/local/lib/python3.11/dist-packages/
+LABEL fabric.recipe=$recipe09 fabric.pyroute2=$PYROUTE2_09
+EOF
+  # COPY only (no RUN) and --network=none: the build never starts a container or touches a network.
+  podman build -q --pull=never --network=none -t localhost/fabric-node:09 "$work/ctx" >/dev/null
+  log "built localhost/fabric-node:09 in $((SECONDS - t0)) s"
+  podman image prune -f >/dev/null   # drop the untagged previous :09/:07 if any were replaced
+fi
+
+if [ $rebuilt07 = 1 ] || [ "$FORCE" = 1 ] || [ ! -f "$cache/podman/images.ok" ] ||
+   [ "$(cat "$cache/podman/images.ok")" != "$recipe07 $recipe09" ]; then
+  v07=$(pyroute2_in localhost/fabric-node:07)
+  v09=$(pyroute2_in localhost/fabric-node:09)
+  case "$v07" in 0.7.*) ;; *) die "fabric-node:07 has pyroute2 $v07, expected 0.7.x";; esac
+  [ "$v09" = "$PYROUTE2_09" ] || die "fabric-node:09 has pyroute2 $v09, expected $PYROUTE2_09 (sys.path order?)"
+  log "verified: fabric-node:07 -> pyroute2 $v07, fabric-node:09 -> pyroute2 $v09"
+  echo "$recipe07 $recipe09" >"$cache/podman/images.ok"
+fi
+
+# --- 4. containers.podman collection from the `ansible` wheel --------------------------------------------
+dest=$collections/ansible_collections/containers/podman
+stamp=$collections/.containers.podman.from-ansible-$ANSIBLE_WHEEL_VERSION
+if [ "$FORCE" = 1 ] || [ ! -f "$stamp" ] || [ ! -f "$dest/MANIFEST.json" ]; then
+  log "extracting containers.podman from ansible==$ANSIBLE_WHEEL_VERSION (PyPI wheel)"
+  "$py" -m pip download -q --no-deps --only-binary=:all: -d "$work/wheel" "ansible==$ANSIBLE_WHEEL_VERSION" >&2
+  rm -rf "$dest" "$collections"/.containers.podman.from-ansible-*
+  mkdir -p "$collections"
+  "$py" - "$work/wheel"/ansible-*.whl "$collections" <<'EOF'
+import sys, zipfile
+prefix = 'ansible_collections/containers/podman/'
+with zipfile.ZipFile(sys.argv[1]) as z:
+    z.extractall(sys.argv[2], [n for n in z.namelist() if n.startswith(prefix)])
+EOF
+  touch "$stamp"
+fi
+# linuxnet.fabric itself: the same path resolves it to this working tree (no build/install per run).
+link=$collections/ansible_collections/linuxnet/fabric
+if [ "$(readlink "$link" 2>/dev/null)" != "../../../.." ]; then
+  mkdir -p "$(dirname "$link")"
+  rm -f "$link"
+  ln -s ../../../.. "$link"
+fi
+podman_coll_version=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["collection_info"]["version"])' \
+  "$dest/MANIFEST.json")
+
+# --- 5. how to use it --------------------------------------------------------------------------------------
+env_lines="export CONTAINERS_CONF=$conf
+export ANSIBLE_COLLECTIONS_PATH=$collections
+export PATH=$repo/.venv/bin:\$PATH"
+if [ $env_only = 1 ]; then
+  echo "$env_lines"
+else
+  log "ready: images localhost/fabric-node:07, :09; containers.podman $podman_coll_version"
+  echo "# Use with:"
+  echo "$env_lines"
+fi
