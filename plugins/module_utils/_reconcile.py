@@ -95,16 +95,15 @@ def converge(resources, check_mode):
     return results
 
 
-def module_main(argument_spec, resource_class, result_key, **module_kwargs):
-    """The body of a single-resource module."""
+def _run(argument_spec, body, result_key, module_kwargs):
+    """Runs body(nl, module) -> (changed, actions, before, after) with the collection's error handling."""
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
     if _netlink.PYROUTE2_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib('pyroute2') + ' (%s)' % PYROUTE2_HINT,
                          exception=_netlink.PYROUTE2_IMPORT_ERROR)
     nl = _netlink.Netlink()
     try:
-        res = resource_class(nl, module.params, module.check_mode)
-        result = converge([res], module.check_mode)[0]
+        changed, actions, before, after = body(nl, module)
     except (InvalidInput, Conflict, _netlink.NamespaceMissing) as e:
         module.fail_json(msg=str(e), changed=False, actions=[])
     except ApplyFailed as e:
@@ -113,6 +112,24 @@ def module_main(argument_spec, resource_class, result_key, **module_kwargs):
         module.fail_json(msg='netlink request failed while reading state: %s' % _netlink.describe(e), changed=False)
     finally:
         nl.close()
-    module.exit_json(changed=result['changed'], actions=result['actions'],
-                     diff=dict(before=result['before'], after=result['after']),
-                     **{result_key: result['after']})
+    module.exit_json(changed=changed, actions=actions, diff=dict(before=before, after=after), **{result_key: after})
+
+
+def module_main(argument_spec, resource_class, result_key, **module_kwargs):
+    """The body of a single-resource module."""
+    def body(nl, module):
+        result = converge([resource_class(nl, module.params, module.check_mode)], module.check_mode)[0]
+        return result['changed'], result['actions'], result['before'], result['after']
+    _run(argument_spec, body, result_key, module_kwargs)
+
+
+def batch_main(argument_spec, batch_class, result_key, **module_kwargs):
+    """The body of a module that converges many resources in one run (one socket per namespace).
+    batch_class(nl, params, check_mode) validates everything first, then offers resources() and
+    summarize(results) -> (before, after)."""
+    def body(nl, module):
+        batch = batch_class(nl, module.params, module.check_mode)
+        results = converge(batch.resources(), module.check_mode)
+        before, after = batch.summarize(results)
+        return (any(r['changed'] for r in results), [a for r in results for a in r['actions']], before, after)
+    _run(argument_spec, body, result_key, module_kwargs)
