@@ -20,7 +20,8 @@ from ansible_collections.linuxnet.fabric.plugins.module_utils import _nsfs
 
 try:
     from pyroute2 import IPRoute
-    from pyroute2.netlink.exceptions import NetlinkError
+    from pyroute2.netlink import exceptions as _exceptions
+    NetlinkError = _exceptions.NetlinkError
     PYROUTE2_IMPORT_ERROR = None
 except ImportError:
     IPRoute = None

@@ -46,7 +46,7 @@ seealso:
   - module: linuxnet.fabric.veth
   - module: linuxnet.fabric.netns
 author:
-  - linuxnet.fabric contributors
+  - linuxnet.fabric maintainers (@linuxnet)
 '''
 
 EXAMPLES = r'''
@@ -95,17 +95,43 @@ bridge:
   returned: always
   type: dict
   contains:
-    name: {description: Interface name., type: str}
-    netns: {description: Namespace name, null for the current one., type: str}
-    kind: {description: Always C(bridge)., type: str}
-    mtu: {description: MTU., type: int}
-    mac_address: {description: MAC address., type: str}
-    up: {description: Administratively up., type: bool}
-    master: {description: Master device, if any., type: str}
-    addresses: {description: Addresses without IPv6 link-local, sorted., type: list, elements: str}
-    stp: {description: STP enabled., type: bool}
-    forward_delay: {description: Forward delay in seconds., type: int}
-    ageing_time: {description: Ageing time in seconds., type: int}
+    name:
+      description: Interface name.
+      type: str
+    netns:
+      description: Namespace name, null for the current one.
+      type: str
+    kind:
+      description: Always C(bridge).
+      type: str
+    mtu:
+      description: MTU.
+      type: int
+    mac_address:
+      description: MAC address.
+      type: str
+    up:
+      description: Administratively up.
+      type: bool
+    alias:
+      description: Interface alias, null when unset.
+      type: str
+    master:
+      description: Master device, if any.
+      type: str
+    addresses:
+      description: Addresses without IPv6 link-local, sorted.
+      type: list
+      elements: str
+    stp:
+      description: STP enabled.
+      type: bool
+    forward_delay:
+      description: Forward delay in seconds.
+      type: int
+    ageing_time:
+      description: Ageing time in seconds.
+      type: int
   sample: {name: br-app, netns: null, kind: bridge, mtu: 1500, mac_address: "02:42:ac:11:00:01", up: true,
            master: null, addresses: ["172.17.0.1/16"], stp: false, forward_delay: 15, ageing_time: 300}
 '''

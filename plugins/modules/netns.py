@@ -35,7 +35,7 @@ extends_documentation_fragment:
 seealso:
   - module: linuxnet.fabric.veth
 author:
-  - linuxnet.fabric contributors
+  - linuxnet.fabric maintainers (@linuxnet)
 '''
 
 EXAMPLES = r'''
@@ -61,16 +61,27 @@ diff:
   returned: always
   type: dict
   contains:
-    before: {description: State before the run., type: dict}
-    after: {description: State after the run (predicted in check mode)., type: dict}
+    before:
+      description: State before the run.
+      type: dict
+    after:
+      description: State after the run (predicted in check mode).
+      type: dict
 netns:
   description: The namespace after the run; empty dict when absent.
   returned: always
   type: dict
   contains:
-    name: {description: Namespace name., type: str}
-    loopback_up: {description: Whether lo is up., type: bool}
-    interfaces: {description: "Interfaces in it, as C(name (kind))." , type: list, elements: str}
+    name:
+      description: Namespace name.
+      type: str
+    loopback_up:
+      description: Whether lo is up.
+      type: bool
+    interfaces:
+      description: "Interfaces in it, as C(name (kind))."
+      type: list
+      elements: str
   sample: {name: nginx-1, loopback_up: true, interfaces: ["lo (device)", "eth0 (veth)"]}
 '''
 

@@ -72,7 +72,7 @@ seealso:
   - module: linuxnet.fabric.bridge
   - module: linuxnet.fabric.netns
 author:
-  - linuxnet.fabric contributors
+  - linuxnet.fabric maintainers (@linuxnet)
 '''
 
 EXAMPLES = r'''
@@ -116,21 +116,45 @@ diff:
   returned: always
   type: dict
   contains:
-    before: {description: State before the run., type: dict}
-    after: {description: State after the run (predicted in check mode)., type: dict}
+    before:
+      description: State before the run.
+      type: dict
+    after:
+      description: State after the run (predicted in check mode).
+      type: dict
 veth:
   description: This end and its peer after the run (predicted in check mode); empty dict when absent.
   returned: always
   type: dict
   contains:
-    name: {description: This end's name., type: str}
-    netns: {description: This end's namespace, null for the current one., type: str}
-    kind: {description: Always C(veth)., type: str}
-    mtu: {description: MTU., type: int}
-    mac_address: {description: MAC address., type: str}
-    up: {description: Administratively up., type: bool}
-    master: {description: Bridge this end is attached to., type: str}
-    addresses: {description: Addresses of this end., type: list, elements: str}
+    name:
+      description: This end's name.
+      type: str
+    netns:
+      description: This end's namespace, null for the current one.
+      type: str
+    kind:
+      description: Always C(veth).
+      type: str
+    mtu:
+      description: MTU.
+      type: int
+    mac_address:
+      description: MAC address.
+      type: str
+    up:
+      description: Administratively up.
+      type: bool
+    alias:
+      description: Interface alias, null when unset.
+      type: str
+    master:
+      description: Bridge this end is attached to.
+      type: str
+    addresses:
+      description: Addresses of this end.
+      type: list
+      elements: str
     peer:
       description: The peer (name, netns, mtu, mac_address, up, addresses); its netns is found by the kernel's
         namespace id, whatever the options say.

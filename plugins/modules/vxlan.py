@@ -63,7 +63,7 @@ notes:
 seealso:
   - module: linuxnet.fabric.bridge
 author:
-  - linuxnet.fabric contributors
+  - linuxnet.fabric maintainers (@linuxnet)
 '''
 
 EXAMPLES = r'''
@@ -102,29 +102,70 @@ diff:
   returned: always
   type: dict
   contains:
-    before: {description: State before the run., type: dict}
-    after: {description: State after the run (predicted in check mode)., type: dict}
+    before:
+      description: State before the run.
+      type: dict
+    after:
+      description: State after the run (predicted in check mode).
+      type: dict
 vxlan:
   description: The device after the run (predicted in check mode); empty dict when absent.
   returned: always
   type: dict
   contains:
-    name: {description: Interface name., type: str}
-    netns: {description: Namespace name, null for the current one., type: str}
-    kind: {description: Always C(vxlan)., type: str}
-    vni: {description: VNI., type: int}
-    dstport: {description: UDP port., type: int}
-    local: {description: Local address., type: str}
-    group: {description: Multicast group., type: str}
-    dev: {description: Underlay interface., type: str}
-    learning: {description: Learning on., type: bool}
-    ttl: {description: Outer TTL., type: int}
-    remotes: {description: Remote VTEPs with a flood entry, sorted., type: list, elements: str}
-    mtu: {description: MTU., type: int}
-    mac_address: {description: MAC address., type: str}
-    up: {description: Administratively up., type: bool}
-    master: {description: Bridge it is attached to., type: str}
-    addresses: {description: Addresses on the device., type: list, elements: str}
+    name:
+      description: Interface name.
+      type: str
+    netns:
+      description: Namespace name, null for the current one.
+      type: str
+    kind:
+      description: Always C(vxlan).
+      type: str
+    vni:
+      description: VNI.
+      type: int
+    dstport:
+      description: UDP port.
+      type: int
+    local:
+      description: Local address.
+      type: str
+    group:
+      description: Multicast group.
+      type: str
+    dev:
+      description: Underlay interface.
+      type: str
+    learning:
+      description: Learning on.
+      type: bool
+    ttl:
+      description: Outer TTL.
+      type: int
+    remotes:
+      description: Remote VTEPs with a flood entry, sorted.
+      type: list
+      elements: str
+    mtu:
+      description: MTU.
+      type: int
+    mac_address:
+      description: MAC address.
+      type: str
+    up:
+      description: Administratively up.
+      type: bool
+    alias:
+      description: Interface alias, null when unset.
+      type: str
+    master:
+      description: Bridge it is attached to.
+      type: str
+    addresses:
+      description: Addresses on the device.
+      type: list
+      elements: str
 '''
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _specs

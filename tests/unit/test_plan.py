@@ -70,7 +70,7 @@ def test_absent_refuses_other_kind():
 def test_present_on_other_kind_needs_recreate():
     with pytest.raises(Conflict, match='recreate: true'):
         bridge().plan(dict(HAVE, kind='vxlan'))
-    ops, _ = bridge(recreate=True).plan(dict(HAVE, kind='vxlan'))
+    ops = bridge(recreate=True).plan(dict(HAVE, kind='vxlan'))[0]
     assert actions(ops)[0] == 'replace vxlan br0 (it is a vxlan)'
 
 
@@ -99,7 +99,7 @@ def test_vxlan_vni_change_is_a_replacement():
 
 def test_vxlan_dstport_is_always_sent():
     assert vxlan(dstport=None).want['dstport'] == 4789
-    ops, _ = vxlan(dstport=None).plan(dict(VX, dstport=8472))
+    ops = vxlan(dstport=None).plan(dict(VX, dstport=8472))[0]
     assert 'dstport 8472 -> 4789' in actions(ops)[0]
 
 
@@ -113,7 +113,7 @@ def test_vxlan_remotes_are_exact():
 
 
 def test_vxlan_learning_changes_in_place():
-    ops, _ = vxlan(learning=True).plan(dict(VX))
+    ops = vxlan(learning=True).plan(dict(VX))[0]
     assert actions(ops) == ['set learning of vxlan vx0 in the current netns: False -> True']
 
 
@@ -135,8 +135,8 @@ def test_address_plan_absent_removes_only_listed():
 
 
 def test_address_order_is_numeric():
-    assert address.ordered(['10.0.0.10/24', '10.0.0.9/24', 'fd00::1/64']) == ['10.0.0.9/24', '10.0.0.10/24',
-                                                                             'fd00::1/64']
+    expected = ['10.0.0.9/24', '10.0.0.10/24', 'fd00::1/64']
+    assert address.ordered(['10.0.0.10/24', '10.0.0.9/24', 'fd00::1/64']) == expected
 
 
 def test_flood_plan_no_change():
