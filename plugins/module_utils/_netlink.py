@@ -31,6 +31,10 @@ except ImportError:
         code = 0
 
 
+class MissingLibrary(Exception):
+    """pyroute2 cannot be imported; raised at the first socket, so bad input is still reported first."""
+
+
 class NamespaceMissing(Exception):
     def __init__(self, netns):
         self.netns = netns
@@ -58,6 +62,8 @@ class Netlink(object):
 
     def ipr(self, netns):
         if netns not in self._sockets:
+            if IPRoute is None:
+                raise MissingLibrary()
             if not _nsfs.exists(netns):
                 raise NamespaceMissing(netns)
             with _nsfs.enter(netns):

@@ -98,12 +98,12 @@ def converge(resources, check_mode):
 def _run(argument_spec, body, result_key, module_kwargs):
     """Runs body(nl, module) -> (changed, actions, before, after) with the collection's error handling."""
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
-    if _netlink.PYROUTE2_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib('pyroute2') + ' (%s)' % PYROUTE2_HINT,
-                         exception=_netlink.PYROUTE2_IMPORT_ERROR)
     nl = _netlink.Netlink()
     try:
         changed, actions, before, after = body(nl, module)
+    except _netlink.MissingLibrary:
+        module.fail_json(msg=missing_required_lib('pyroute2') + ' (%s)' % PYROUTE2_HINT,
+                         exception=_netlink.PYROUTE2_IMPORT_ERROR)
     except (InvalidInput, Conflict, _netlink.NamespaceMissing) as e:
         module.fail_json(msg=str(e), changed=False, actions=[])
     except ApplyFailed as e:
