@@ -56,6 +56,7 @@ class Netlink(object):
 
     def __init__(self):
         self._sockets = {}
+        self.planned = set()  # what resources of this run create (see Resource.note)
 
     def exists(self, netns):
         return _nsfs.exists(netns)

@@ -46,9 +46,18 @@ class Resource(object):
         self.nl, self.params, self.check_mode = nl, params, check_mode
         self.notes = []
 
-    def note(self, text):
+    def note(self, text, about=None):
+        """Records an assumption check mode made. 'about' names what it assumes exists, e.g. ('netns', 'a');
+        no note when an earlier resource of the same run creates it."""
+        if about in self.nl.planned:
+            return
         if text not in self.notes:
             self.notes.append(text)
+
+    def creates(self):
+        """What this resource makes exist when present, as keys for note(): ('netns', name) or
+        ('link', netns, name)."""
+        return []
 
     def read(self):
         raise NotImplementedError
@@ -69,7 +78,8 @@ class Resource(object):
         if self.nl.exists(netns):
             return False
         if self.check_mode:
-            self.note("%s '%s' does not exist yet: assuming an earlier task creates it" % (option, netns))
+            self.note("%s '%s' does not exist yet: assuming an earlier task creates it" % (option, netns),
+                      ('netns', netns))
             return True
         return False
 
@@ -81,6 +91,8 @@ def converge(resources, check_mode):
     for res in resources:
         have = res.read()
         ops, predicted = res.plan(have)
+        if ops and predicted is not None:
+            res.nl.planned.update(res.creates())
         done = []
         if not check_mode:
             for op in ops:
@@ -99,19 +111,22 @@ def _run(argument_spec, body, result_key, module_kwargs):
     """Runs body(nl, module) -> (changed, actions, before, after) with the collection's error handling."""
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
     nl = _netlink.Netlink()
+    failure = None  # failed outside the except blocks: ansible-core 2.19 would attach a traceback
     try:
         changed, actions, before, after = body(nl, module)
     except _netlink.MissingLibrary:
-        module.fail_json(msg=missing_required_lib('pyroute2') + ' (%s)' % PYROUTE2_HINT,
-                         exception=_netlink.PYROUTE2_IMPORT_ERROR)
+        failure = dict(msg=missing_required_lib('pyroute2') + ' (%s)' % PYROUTE2_HINT,
+                       exception=_netlink.PYROUTE2_IMPORT_ERROR)
     except (InvalidInput, Conflict, _netlink.NamespaceMissing) as e:
-        module.fail_json(msg=str(e), changed=False, actions=[])
+        failure = dict(msg=str(e), changed=False, actions=[])
     except ApplyFailed as e:
-        module.fail_json(msg=str(e), changed=bool(e.done), actions=e.done)
+        failure = dict(msg=str(e), changed=bool(e.done), actions=e.done)
     except (_netlink.NetlinkError, OSError) as e:
-        module.fail_json(msg='netlink request failed while reading state: %s' % _netlink.describe(e), changed=False)
+        failure = dict(msg='netlink request failed while reading state: %s' % _netlink.describe(e), changed=False)
     finally:
         nl.close()
+    if failure:
+        module.fail_json(**failure)
     module.exit_json(changed=changed, actions=actions, diff=dict(before=before, after=after), **{result_key: after})
 
 

@@ -125,3 +125,90 @@ def unique(option, values):
             raise InvalidInput(option, v, 'listed more than once')
         seen.add(v)
     return values
+
+
+# --- Checks of the address, route, fdb, neighbor and sysctl modules -------------------------------------------
+
+def prefix_length(option, value):
+    """Rejects 'ADDRESS/N' when N is out of range for the address family; otherwise returns value unchanged."""
+    if isinstance(value, str) and value.count('/') == 1:
+        addr, plen = value.split('/')
+        try:
+            version = ipaddress.ip_address(addr).version
+        except ValueError:
+            return value
+        high = 32 if version == 4 else 128
+        if not plen.isdigit() or int(plen) > high:
+            raise InvalidInput(option, value, 'the prefix length must be 0 to %d for IPv%d' % (high, version))
+    return value
+
+
+def unicast_ip(option, value, version=None):
+    """A unicast IP address (not multicast, broadcast or unspecified), optionally of one family."""
+    addr = ip(option, value, version)
+    parsed = ipaddress.ip_address(addr)
+    if parsed.is_multicast or parsed.is_unspecified or addr == '255.255.255.255':
+        raise InvalidInput(option, value, 'must be a unicast address (not multicast, broadcast or unspecified)')
+    return addr
+
+
+ROUTE_TABLES = {'main': 254, 'local': 255, 'default': 253}
+
+
+def route_table(option, value):
+    """A routing table: a number from 1 to 4294967295 or 'main' (254), 'local' (255), 'default' (253)."""
+    if value is None:
+        return ROUTE_TABLES['main']
+    if isinstance(value, str):
+        value = ROUTE_TABLES.get(value, int(value) if value.isdigit() else value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4294967295:
+        raise InvalidInput(option, value, "expected a table number from 1 to 4294967295 or one of 'main', "
+                                          "'local', 'default'")
+    return value
+
+
+_SYSCTL_PART = re.compile(r'^[A-Za-z0-9_@+.-]+$')
+
+
+def sysctl_name(option, value):
+    """A network sysctl as a list of /proc/sys path components. Like sysctl(8): 'net.ipv4.ip_forward', or
+    'net/ipv4/conf/eth0.100/forwarding'; with '.' separators a '/' stands for a dot ('net.ipv4.conf.eth0/100.rp_filter')."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(option, value, 'expected a sysctl name such as net.ipv4.ip_forward')
+    name = value.strip()
+    if name.startswith('net/') or name.startswith('/proc/sys/net/'):
+        parts = name.replace('/proc/sys/', '', 1).split('/')
+    else:
+        parts = [p.replace('/', '.') for p in name.split('.')]
+    if parts[0] != 'net':
+        raise InvalidInput(option, value, "only keys under 'net.' belong to a network namespace (e.g. "
+                                          "net.ipv4.ip_forward); set other sysctls with ansible.posix.sysctl")
+    if len(parts) < 2 or any(p in ('', '.', '..') or not _SYSCTL_PART.match(p) for p in parts):
+        raise InvalidInput(option, value, 'not a valid sysctl name (expected e.g. net.ipv4.conf.eth0.forwarding)')
+    return parts
+
+
+def sysctl_value(option, value):
+    """A sysctl value as the kernel reads it: text without newlines; integers and booleans become '1'/'0' style text.
+    Runs of whitespace (the kernel separates multi-value keys with tabs) become one space."""
+    if isinstance(value, bool):
+        return '1' if value else '0'
+    if isinstance(value, int):
+        return str(value)
+    if not isinstance(value, str) or not value.strip() or '\n' in value.strip():
+        raise InvalidInput(option, value, 'expected a value such as 1 or "4096 131072 6291456" (one line, not empty)')
+    return ' '.join(value.split())
+
+
+# --- Checks of the network_firewall module --------------------------------------------------------------------
+
+_NETWORK_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
+
+
+def network_name(option, value):
+    """The name of a network (as bridge_network's): 1 to 64 letters, digits, '_', '.' or '-', starting with a letter
+    or digit. It goes into ownership marks such as 'fabric:<network>:...', so it never contains ':'."""
+    if not isinstance(value, str) or not _NETWORK_NAME.match(value):
+        raise InvalidInput(option, value, "a network name is 1 to 64 letters, digits, '_', '.' or '-', starting with "
+                                          "a letter or digit")
+    return value

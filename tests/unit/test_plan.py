@@ -10,6 +10,7 @@ from ansible_collections.linuxnet.fabric.plugins.module_utils._validate import I
 
 class FakeNetlink(object):
     """Every namespace exists; no socket may be opened by planning alone."""
+    planned = set()
 
     def exists(self, netns):
         return True

@@ -93,6 +93,9 @@ class Link(Resource):
             want['addresses'] = address.validate(opt + 'addresses', p['addresses'])
         return want
 
+    def creates(self):
+        return [('link', self.netns, self.name)]
+
     @property
     def label(self):
         return '%s %s in %s' % (self.kind, self.name, where(self.netns))
@@ -215,7 +218,8 @@ class Link(Resource):
             if found is None and not self.check_mode:
                 raise _validate.InvalidInput('master', master, 'no such bridge in %s' % where(self.netns))
             if found is None:
-                self.note("master '%s' does not exist yet: assuming an earlier task creates it" % master)
+                self.note("master '%s' does not exist yet: assuming an earlier task creates it" % master,
+                          ('link', self.netns, master))
             elif kind_of(found) != 'bridge':
                 raise _validate.InvalidInput('master', master, 'is a %s, not a bridge' % kind_of(found))
 

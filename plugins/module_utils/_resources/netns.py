@@ -24,6 +24,9 @@ class Netns(Resource):
         self.loopback_up = params.get('loopback_up')
         self.mark = params.get('mark')  # ownership mark, kept as the alias of lo (dies with the namespace)
 
+    def creates(self):
+        return [('netns', self.name)]
+
     def read(self):
         if not self.nl.exists(self.name):
             return None
@@ -60,5 +63,11 @@ class Netns(Resource):
         return ops, after
 
     def _delete(self):
+        # The kernel frees a namespace asynchronously; deleting its veths first makes their other ends (often in
+        # the host namespace) disappear before this returns, so a next read never sees them.
+        ipr = self.nl.ipr(self.name)
+        for msg in ipr.get_links():
+            if kind_of(msg) == 'veth':
+                ipr.link('del', index=msg['index'])
         self.nl.forget(self.name)
         _nsfs.delete(self.name)

@@ -38,6 +38,9 @@ class Veth(VethEnd):
             self.peer = VethEnd(nl, peer, check_mode, prefix='peer.')
             self.peer.notes = self.notes
 
+    def creates(self):
+        return super(Veth, self).creates() + (self.peer.creates() if self.peer else [])
+
     @property
     def label(self):
         if self.peer is None:

@@ -96,7 +96,8 @@ class Vxlan(Link):
             if lookup(self.ipr_here(), dev) is None:
                 if not self.check_mode:
                     raise _validate.InvalidInput('dev', dev, 'no such interface in %s' % where(self.netns))
-                self.note("dev '%s' does not exist yet: assuming an earlier task creates it" % dev)
+                self.note("dev '%s' does not exist yet: assuming an earlier task creates it" % dev,
+                          ('link', self.netns, dev))
         if dev is not None and not creating and have.get('dev') != dev:
             ops.append(Op('set dev of %s: %s -> %s' % (self.label, have.get('dev'), dev),
                           lambda: self.ipr_here().link('set', index=self.index(), kind=self.kind,
