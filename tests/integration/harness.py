@@ -306,9 +306,12 @@ def norm_fdb(entries):
 
 
 def norm_neigh(entries):
-    """Keep PERMANENT and NOARP entries, except kernel-made multicast NOARP ones."""
+    """Keep PERMANENT and NOARP entries, except kernel-made ones: multicast NOARP, and any on lo (the kernel adds
+    those when a local address is first routed to)."""
     keep = []
     for n in entries:
+        if n.get('dev') == 'lo':
+            continue
         state = set(n.get('state', []))
         if 'PERMANENT' in state or ('NOARP' in state and not _is_multicast(n.get('dst', ''))):
             keep.append({k: v for k, v in n.items() if k not in ('used', 'probes')})
