@@ -50,6 +50,15 @@ options:
   master:
     description: Bridge to attach the device to (same namespace). Not managed when omitted.
     type: str
+  addresses:
+    description: Addresses with prefix length to ensure on the device (routed overlays, for example the VTEP
+      address C(10.244.1.0/32)). Others stay unless O(purge_addresses=true).
+    type: list
+    elements: str
+  purge_addresses:
+    description: Remove addresses not listed in O(addresses).
+    type: bool
+    default: false
   recreate:
     description: If an interface of another kind holds O(name), delete it and create the VXLAN device.
     type: bool
@@ -184,6 +193,8 @@ def main():
         learning=dict(type='bool'),
         ttl=dict(type='int'),
         master=dict(type='str'),
+        addresses=dict(type='list', elements='str'),
+        purge_addresses=dict(type='bool', default=False),
         recreate=dict(type='bool', default=False),
     ), Vxlan, 'vxlan', mutually_exclusive=[('remotes', 'group')], required_if=[('state', 'present', ['vni'])])
 

@@ -35,15 +35,15 @@ class VxlanPeers(object):
         for key in ('underlay', 'mac', 'address', 'subnet'):
             _validate.unique('peers[].' + key, [p[key] for p in self.peers])
 
-    def common(self, **extra):
-        return dict(extra, interface=self.interface, netns=self.netns)
+    def on_device(self, params):
+        return dict(params, interface=self.interface, netns=self.netns)
 
     def resources(self):
         wanted = []
         for p in self.peers:
             wanted += [
-                fdb.Fdb(self.nl, self.common(mac=p['mac'], dst=p['underlay'], self=True), self.check_mode),
-                neighbor.Neighbor(self.nl, self.common(ip=p['address'], mac=p['mac']), self.check_mode),
+                fdb.Fdb(self.nl, self.on_device({'mac': p['mac'], 'dst': p['underlay'], 'self': True}), self.check_mode),
+                neighbor.Neighbor(self.nl, self.on_device({'ip': p['address'], 'mac': p['mac']}), self.check_mode),
                 route.Route(self.nl, dict(netns=self.netns, dst=p['subnet'], gateway=p['address'], dev=self.interface,
                                           onlink=True), self.check_mode)]
         return self.stale() + wanted
@@ -63,12 +63,12 @@ class VxlanPeers(object):
         for msg in ipr.fdb('dump', ifindex=index):
             mac = msg.get_attr('NDA_LLADDR')
             if msg['ifindex'] == index and msg.get_attr('NDA_DST') and mac != fdb.FLOOD_MAC and mac not in macs:
-                gone.append(fdb.Fdb(self.nl, self.common(mac=mac, dst=msg.get_attr('NDA_DST'), self=True,
-                                                         state='absent'), self.check_mode))
+                gone.append(fdb.Fdb(self.nl, self.on_device({'mac': mac, 'dst': msg.get_attr('NDA_DST'), 'self': True,
+                                                            'state': 'absent'}), self.check_mode))
         addresses = set(p['address'] for p in self.peers)
         for entry in neighbor.read_all(ipr, index):
             if entry['state'] == 'permanent' and entry['ip'] not in addresses:
-                gone.append(neighbor.Neighbor(self.nl, self.common(ip=entry['ip'], state='absent'), self.check_mode))
+                gone.append(neighbor.Neighbor(self.nl, self.on_device({'ip': entry['ip'], 'state': 'absent'}), self.check_mode))
         subnets = set(p['subnet'] for p in self.peers)
         for family in (socket.AF_INET, socket.AF_INET6):
             for msg in ipr.get_routes(family=family):

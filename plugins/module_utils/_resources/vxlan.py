@@ -31,6 +31,7 @@ class AddressField(Field):
 
 class Vxlan(Link):
     kind = 'vxlan'
+    manages_addresses = True
     immutable = ('vni', 'dstport')
     fields = {
         'vni': Field('IFLA_VXLAN_ID', 'vxlan_id'),
