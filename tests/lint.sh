@@ -5,4 +5,6 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 export PATH=$repo/.venv/bin:$PATH
 cd "$repo"
+tests/collections.sh
+export ANSIBLE_COLLECTIONS_PATH=$repo/.cache/collections
 ansible-lint --offline --nocolor "$@"

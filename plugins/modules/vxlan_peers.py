@@ -15,7 +15,7 @@ description:
   - For every peer host, ensures on the VXLAN device O(interface) an FDB entry (the peer's VTEP MAC to its underlay
     address), a permanent neighbour entry (the peer's VTEP address to its VTEP MAC) and a route to the peer's
     subnet via its VTEP address (onlink). This is the routed overlay of flannel's vxlan backend, without a daemon.
-  - The device holds exactly the listed peers: FDB entries, permanent neighbours and routes via a gateway on the
+  - The device holds exactly the listed peers. FDB entries, permanent neighbours and routes via a gateway on the
     device that belong to no listed peer are removed. The flood entries (C(00:00:00:00:00:00)) are left alone.
   - Build the VXLAN device with M(linuxnet.fabric.vxlan) first (C(learning=false), C(mac_address) = this host's
     VTEP MAC, address = this host's VTEP address C(/32)).

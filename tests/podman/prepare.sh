@@ -139,29 +139,9 @@ if [ $rebuilt07 = 1 ] || [ "$FORCE" = 1 ] || [ ! -f "$cache/podman/images.ok" ] 
   echo "$recipe07 $recipe09" >"$cache/podman/images.ok"
 fi
 
-# --- 4. containers.podman collection from the `ansible` wheel --------------------------------------------
+# --- 4. collections: containers.podman (from the `ansible` wheel) and linuxnet.fabric (this tree) ----------
+FORCE=$FORCE ANSIBLE_WHEEL_VERSION=$ANSIBLE_WHEEL_VERSION "$repo/tests/collections.sh" >&2
 dest=$collections/ansible_collections/containers/podman
-stamp=$collections/.containers.podman.from-ansible-$ANSIBLE_WHEEL_VERSION
-if [ "$FORCE" = 1 ] || [ ! -f "$stamp" ] || [ ! -f "$dest/MANIFEST.json" ]; then
-  log "extracting containers.podman from ansible==$ANSIBLE_WHEEL_VERSION (PyPI wheel)"
-  "$py" -m pip download -q --no-deps --only-binary=:all: -d "$work/wheel" "ansible==$ANSIBLE_WHEEL_VERSION" >&2
-  rm -rf "$dest" "$collections"/.containers.podman.from-ansible-*
-  mkdir -p "$collections"
-  "$py" - "$work/wheel"/ansible-*.whl "$collections" <<'EOF'
-import sys, zipfile
-prefix = 'ansible_collections/containers/podman/'
-with zipfile.ZipFile(sys.argv[1]) as z:
-    z.extractall(sys.argv[2], [n for n in z.namelist() if n.startswith(prefix)])
-EOF
-  touch "$stamp"
-fi
-# linuxnet.fabric itself: the same path resolves it to this working tree (no build/install per run).
-link=$collections/ansible_collections/linuxnet/fabric
-if [ "$(readlink "$link" 2>/dev/null)" != "../../../.." ]; then
-  mkdir -p "$(dirname "$link")"
-  rm -f "$link"
-  ln -s ../../../.. "$link"
-fi
 podman_coll_version=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["collection_info"]["version"])' \
   "$dest/MANIFEST.json")
 
