@@ -3,7 +3,7 @@
 # .venv's python (pyroute2 0.9.x from PyPI) and Debian's /usr/bin/python3 (python3-pyroute2 0.7.2).
 # Usage: tests/integration.sh [pytest args...]
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 declare -A pythons=([pyroute2-0.9]="$PWD/.venv/bin/python" [pyroute2-0.7]=/usr/bin/python3)
