@@ -11,7 +11,7 @@ import ipaddress
 import socket
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
-from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op
+from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource
 
 
 def _key(cidr):
@@ -28,9 +28,9 @@ def is_link_local(cidr):
 
 
 def read(ipr, index):
-    """Addresses on the interface as sorted 'ip/prefix' strings, without IPv6 link-local ones (the kernel's)."""
+    """Addresses on the interface (index None: on all) as sorted 'ip/prefix' strings, without IPv6 link-local ones."""
     found = []
-    for msg in ipr.get_addr(index=index):
+    for msg in (ipr.get_addr(index=index) if index is not None else ipr.get_addr()):
         cidr = '%s/%d' % (msg.get_attr('IFA_ADDRESS'), msg['prefixlen'])
         local = msg.get_attr('IFA_LOCAL')  # on point-to-point links IFA_ADDRESS is the peer
         if local and msg['family'] == socket.AF_INET:
@@ -44,7 +44,8 @@ def read(ipr, index):
 def validate(option, addresses):
     if addresses is None:
         return None
-    return _validate.unique(option, [_validate.interface_address(option, a) for a in addresses])
+    return _validate.unique(option, [_validate.interface_address(option, _validate.prefix_length(option, a))
+                                     for a in addresses])
 
 
 class AddressPlan(object):
@@ -61,7 +62,9 @@ class AddressPlan(object):
             add, drop = [], [a for a in self.wanted if a in have]
         else:
             add = [a for a in self.wanted if a not in have]
-            drop = [a for a in have if a not in self.wanted] if self.purge else []
+            # An address listed with another prefix length changes it (the kernel keeps one per IPv6 address).
+            moved = set(a.split('/')[0] for a in add)
+            drop = [a for a in have if a not in self.wanted and (self.purge or a.split('/')[0] in moved)]
         ops = [self._op('del', a) for a in drop] + [self._op('add', a) for a in add]
         return ops, ordered([a for a in have if a not in drop] + add)
 
@@ -74,3 +77,41 @@ class AddressPlan(object):
         def apply():
             self.ipr().addr(command, index=self.index(), address=ip, prefixlen=int(prefix))
         return Op(text, apply)
+
+
+class Address(Resource):
+    """The addresses of one interface (the address module). Its state: interface, netns, addresses."""
+    kind = 'address'
+
+    def __init__(self, nl, params, check_mode):
+        super(Address, self).__init__(nl, params, check_mode)
+        self.interface = _validate.ifname('interface', params.get('interface'))
+        self.netns = _validate.netns('netns', params.get('netns'))
+        self.state = params.get('state') or 'present'
+        self.purge = bool(params.get('purge'))
+        if self.purge and self.state == 'absent':
+            raise _validate.InvalidInput('purge', True, 'applies to state=present only (state=absent removes the '
+                                                        'listed addresses)')
+        self.addresses = validate('addresses', params.get('addresses') or [])
+
+    def read(self):
+        from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import iface
+        if not iface.netns_ready(self, self.netns):
+            return None
+        ipr = self.ipr(self.netns)
+        msg = iface.find(self, ipr, 'interface', self.interface, self.netns, needed=self.state == 'present')
+        if msg is None:
+            return None
+        return dict(interface=self.interface, netns=self.netns, addresses=read(ipr, msg['index']))
+
+    def plan(self, have):
+        if have is None and self.state == 'absent':
+            return [], None
+        from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import lookup
+
+        def index():
+            return lookup(self.ipr(self.netns), self.interface)['index']
+        plan = AddressPlan(lambda: self.ipr(self.netns), index, self.interface, self.netns, self.addresses,
+                           purge=self.purge, state=self.state)
+        ops, addresses = plan.plan((have or {}).get('addresses'))
+        return ops, dict(interface=self.interface, netns=self.netns, addresses=addresses)
