@@ -6,7 +6,7 @@ PYTEST := $(VENV)/bin/pytest
 # Extra pytest args, e.g. make integration ARGS='-k vxlan -x'
 ARGS ?=
 
-.PHONY: setup unit integration sanity lint test demo clean
+.PHONY: setup unit integration sanity lint molecule test demo demo-clean clean
 
 setup:
 	bash .ci/setup
@@ -25,11 +25,29 @@ sanity:
 lint:
 	tests/lint.sh
 
-test: setup
-	$(MAKE) --no-print-directory unit integration sanity lint
+# Molecule scenarios (extensions/molecule/, podman, nodes on --internal networks), each with `molecule test`.
+# prepare.sh builds the node images once (about 1 min) and is a no-op afterwards. E.g. make molecule SCENARIOS=bridge_network
+SCENARIOS ?=
+# Then, unless SCENARIOS is given, scenario 'lab' of role overlay_network (delegated driver: network namespaces on
+# this machine), inside tests/sandbox (tests/molecule-lab.sh).
+molecule:
+	tests/podman/prepare.sh
+	tests/molecule.sh $(SCENARIOS)
+	$(if $(SCENARIOS),,tests/molecule-lab.sh)
 
+test: setup
+	$(MAKE) --no-print-directory unit integration sanity lint molecule
+
+# The overlay lab: 3 simulated hosts, ping matrix, second run changed=0, topology picture. MODE=l2 (bridged) or l3
+# (routed). Everything it makes in the kernel lives in tests/sandbox and vanishes with it; files go to .cache/lab
+# and .cache/demo, which demo-clean removes (nothing else persists). DOCS=1: copy the topology picture to docs/.
+MODE ?= l2
+DOCS ?=
 demo: setup
-	tests/sandbox playbooks/demo.sh
+	MODE=$(MODE) DOCS=$(DOCS) tests/sandbox playbooks/demo.sh
+
+demo-clean:
+	rm -rf .cache/lab .cache/demo
 
 # Keeps .venv and .cache (podman image, collections): they are slow to remake.
 clean:

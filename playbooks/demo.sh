@@ -1,25 +1,73 @@
 #!/usr/bin/env bash
-# The demo: builds the seed topology with the collection, shows the pings, runs it again to show no change.
-# Runs inside tests/sandbox (make demo): everything it makes vanishes with the sandbox.
+# The demo (make demo [MODE=l2|l3]): a lab of 3 simulated hosts (network namespaces on one underlay switch, no link
+# to the outside), the overlay_network role on them (2 endpoints per host), a ping matrix across hosts plus DF
+# pings at the overlay MTU, a second run that changes nothing, and a topology picture read back with net_info.
+# Runs inside tests/sandbox: all it makes in the kernel vanishes with the sandbox. Files: .cache/lab, .cache/demo
+# (make demo-clean removes both). DOCS=1 also copies the topology picture to docs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${FABRIC_SANDBOX:-}" = 1 ] || { echo "run me through 'make demo' (inside the sandbox)" >&2; exit 2; }
+MODE=${MODE:-l2}
+[[ $MODE =~ ^l[23]$ ]] || { echo "MODE=$MODE: use l2 (bridged) or l3 (routed)" >&2; exit 2; }
+out=$PWD/.cache/demo
+mkdir -p "$out/collections/ansible_collections/linuxnet"
+ln -sfn "$PWD" "$out/collections/ansible_collections/linuxnet/fabric"
+export PATH=$PWD/.venv/bin:$PATH ANSIBLE_COLLECTIONS_PATH=$out/collections ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_PIPELINING=1 \
+       ANSIBLE_INVENTORY_UNPARSED_WARNING=0 ANSIBLE_PYTHON_INTERPRETER=$PWD/.venv/bin/python ANSIBLE_NOCOLOR=1
+inventory=.cache/lab/inventory.yml
 
-mkdir -p .cache/demo/collections/ansible_collections/linuxnet
-ln -sfn "$PWD" .cache/demo/collections/ansible_collections/linuxnet/fabric
-export ANSIBLE_COLLECTIONS_PATH="$PWD/.cache/demo/collections" ANSIBLE_LOCALHOST_WARNING=0 \
-       ANSIBLE_INVENTORY_UNPARSED_WARNING=0 ANSIBLE_PYTHON_INTERPRETER="$PWD/.venv/bin/python"
-play() { ansible-playbook -i localhost, "$@"; }
+# play LOG PLAYBOOK [ARGS]: runs quietly into $out/LOG; prints the recap, or the whole log when it fails.
+play() {
+  local log=$out/$1; shift
+  if ansible-playbook "$@" >"$log" 2>&1; then sed -n '/^PLAY RECAP/,$p' "$log" | grep -v '^$'
+  else cat "$log"; echo "demo: FAILED (log: $log)" >&2; exit 1; fi
+}
 
-echo "== 1. build the seed topology"
-play playbooks/seed.yml | grep -E '^(TASK|changed|ok|failed|fatal)|PLAY RECAP' -A0 | grep -v '^--$'
-echo "== 2. ping"
-for from in nginx-1 nginx-2; do
-  for to in 172.17.0.1 172.17.0.2 172.17.0.3; do
-    printf '%-8s -> %-11s ' "$from" "$to"
-    ip netns exec "$from" ping -c1 -W1 -q "$to" | grep -o '[0-9]* received'
+echo "== 1. lab: 3 hosts (lab-h1..3, underlay 198.18.0.0/24 on switch 'underlay'), overlay mode $MODE"
+play lab.log -i localhost, playbooks/lab/create.yml -e lab_mode="$MODE" -e ansible_python_interpreter="$PWD/.venv/bin/python"
+echo "== 2. overlay_network role (playbooks/overlay_network.yml)"
+play run1.log -i "$inventory" playbooks/overlay_network.yml
+grep -o 'overlay ov0 .*peers, mtu [0-9]*' "$out/run1.log" | sort -t' ' -k7 | sed 's/^/   /'
+
+# Endpoints and their addresses, read from the kernel.
+mapfile -t eps < <(ip netns list | awk '$1 ~ /^h[0-9]+-app[0-9]+$/ {print $1}' | sort)
+declare -A addr
+for e in "${eps[@]}"; do addr[$e]=$(ip -n "$e" -4 -o addr show dev eth0 | awk '{sub("/.*", "", $4); print $4}'); done
+mtu=$(ip -n "${eps[0]}" -o link show dev eth0 | grep -o 'mtu [0-9]*' | cut -d' ' -f2)
+size=$((mtu - 28))
+fails=0
+# matrix TITLE PING-ARGS...: every endpoint to every other ('.' = itself); counts losses in $fails.
+matrix() {
+  local title=$1; shift
+  printf '%-9s' "$title"; printf '%-9s' "${eps[@]}"; echo
+  for from in "${eps[@]}"; do
+    printf '%-9s' "$from"
+    for to in "${eps[@]}"; do
+      if [ "$from" = "$to" ]; then cell=.
+      elif ip netns exec "$from" ping -n -q -c1 -W1 "$@" "${addr[$to]}" >/dev/null 2>&1; then cell=ok
+      else cell=LOST; fails=$((fails + 1)); fi
+      printf '%-9s' "$cell"
+    done
+    echo
   done
-done
-printf '%-8s -> %-11s ' host 172.17.0.2; ping -c1 -W1 -q 172.17.0.2 | grep -o '[0-9]* received'
-echo "== 3. run again: nothing to change"
-play playbooks/seed.yml | tail -2
+}
+echo "== 3. ping matrix, rows ping columns ($(for e in "${eps[@]}"; do printf '%s ' "$e=${addr[$e]}"; done | sed 's/ $//'))"
+matrix from/to
+echo "== 4. DF pings at the overlay MTU $mtu (ping -M do -s $size: $mtu-byte IP packets, never fragmented)"
+matrix "DF $size" -M "do" -s "$size"
+if ip netns exec "${eps[0]}" ping -n -q -c1 -W1 -M "do" -s $((size + 1)) "${addr[${eps[-1]}]}" >/dev/null 2>&1; then
+  echo "   unexpected: one byte more than the MTU went through"; fails=$((fails + 1))
+else echo "   one byte more (-s $((size + 1))) is refused at the sender: the MTU is the real limit"; fi
+[ "$fails" = 0 ] || { echo "demo: $fails pings lost" >&2; exit 1; }
+
+echo "== 5. the same playbook again: nothing to change"
+play run2.log -i "$inventory" playbooks/overlay_network.yml
+if grep -E '^h[0-9]+ ' "$out/run2.log" | grep -vq 'changed=0 '; then echo "demo: the second run changed something" >&2; exit 1; fi
+
+echo "== 6. topology picture from net_info (filters linuxnet.fabric.to_mermaid / to_dot)"
+play picture.log -i localhost, playbooks/lab/topology.yml -e lab_topology_dir="$out"
+echo "   $out/topology.mmd  $out/topology.dot$([ -f "$out/topology.svg" ] && echo "  $out/topology.svg")"
+if [ "${DOCS:-}" = 1 ]; then
+  for f in mmd dot svg; do [ ! -f "$out/topology.$f" ] || cp "$out/topology.$f" docs/; done; echo "   copied to docs/"
+fi
+echo "demo: done in ${SECONDS}s (mode $MODE; make demo MODE=l3 for the other mode; make demo-clean removes .cache/lab and .cache/demo)"

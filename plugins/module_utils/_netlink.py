@@ -51,12 +51,57 @@ def where(netns):
     return "netns '%s'" % netns if netns else 'the current netns'
 
 
-class Netlink(object):
-    """Sockets by namespace name; None is the namespace the module runs in."""
+class Snapshot(object):
+    """The socket of a read-only run (net_info): links and addresses are dumped once, and looked up by index or
+    name from memory. Nothing changes during such a run, so it answers what the kernel would; every other call
+    goes to the socket. Without it, describing each of N links costs a dump of N addresses."""
 
-    def __init__(self):
+    def __init__(self, ipr):
+        self._ipr = ipr
+        self._links = self._addrs = None
+
+    def __getattr__(self, name):
+        return getattr(self._ipr, name)
+
+    def _dump_links(self):
+        if self._links is None:
+            msgs = self._ipr.get_links()
+            self._links = dict(all=msgs, index=dict((m['index'], m) for m in msgs),
+                               ifname=dict((m.get_attr('IFLA_IFNAME'), m) for m in msgs))
+        return self._links
+
+    def get_links(self, *argv, **kwarg):
+        if argv or kwarg:
+            return self._ipr.get_links(*argv, **kwarg)
+        return list(self._dump_links()['all'])
+
+    def link(self, command, **kwarg):
+        key = list(kwarg)[0] if len(kwarg) == 1 else None
+        if command != 'get' or key not in ('index', 'ifname'):
+            return self._ipr.link(command, **kwarg)
+        found = self._dump_links()[key].get(kwarg[key])
+        if found is None:
+            raise NetlinkError(errno.ENODEV, 'No such device')
+        return [found]
+
+    def get_addr(self, index=None, **kwarg):
+        if kwarg:
+            return self._ipr.get_addr(index=index, **kwarg)
+        if self._addrs is None:
+            self._addrs = {None: self._ipr.get_addr()}
+            for msg in self._addrs[None]:
+                self._addrs.setdefault(msg['index'], []).append(msg)
+        return list(self._addrs.get(index, ()))
+
+
+class Netlink(object):
+    """Sockets by namespace name; None is the namespace the module runs in. With read_only, sockets are
+    Snapshots: for runs that never change anything."""
+
+    def __init__(self, read_only=False):
         self._sockets = {}
         self.planned = set()  # what resources of this run create (see Resource.note)
+        self.read_only = read_only
 
     def exists(self, netns):
         return _nsfs.exists(netns)
@@ -68,7 +113,8 @@ class Netlink(object):
             if not _nsfs.exists(netns):
                 raise NamespaceMissing(netns)
             with _nsfs.enter(netns):
-                self._sockets[netns] = IPRoute()
+                sock = IPRoute()
+            self._sockets[netns] = Snapshot(sock) if self.read_only else sock
         return self._sockets[netns]
 
     def forget(self, netns):
@@ -86,9 +132,8 @@ class Netlink(object):
         of the named namespaces matches. 'hint' is tried first."""
         if nsid is None:
             return netns
-        candidates = [hint] + [None] + _nsfs.names()
         seen = set()
-        for name in candidates:
+        for name in self._candidates(hint):
             if name in seen or not _nsfs.exists(name):
                 continue
             seen.add(name)
@@ -100,6 +145,13 @@ class Netlink(object):
             if found and found.get('nsid') == nsid:
                 return name
         return False
+
+    @staticmethod
+    def _candidates(hint):
+        """The hint, the current namespace, then the named ones (listed only if it comes to that)."""
+        yield hint
+        yield None
+        yield from _nsfs.names()
 
     def ns_fd(self, netns):
         """An open descriptor of a namespace, for moving links into it. The caller closes it."""

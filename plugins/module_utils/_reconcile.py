@@ -107,13 +107,12 @@ def converge(resources, check_mode):
     return results
 
 
-def _run(argument_spec, body, result_key, module_kwargs):
-    """Runs body(nl, module) -> (changed, actions, before, after) with the collection's error handling."""
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
-    nl = _netlink.Netlink()
+def _attempt(nl, body):
+    """body(nl) -> (its result, None), or (None, the failure to report), with the collection's error handling.
+    The socket(s) of 'nl' are closed either way."""
     failure = None  # failed outside the except blocks: ansible-core 2.19 would attach a traceback
     try:
-        changed, actions, before, after = body(nl, module)
+        return body(nl), None
     except _netlink.MissingLibrary:
         failure = dict(msg=missing_required_lib('pyroute2') + ' (%s)' % PYROUTE2_HINT,
                        exception=_netlink.PYROUTE2_IMPORT_ERROR)
@@ -125,9 +124,28 @@ def _run(argument_spec, body, result_key, module_kwargs):
         failure = dict(msg='netlink request failed while reading state: %s' % _netlink.describe(e), changed=False)
     finally:
         nl.close()
+    return None, failure
+
+
+def _run(argument_spec, body, result_key, module_kwargs):
+    """Runs body(nl, module) -> (changed, actions, before, after) with the collection's error handling."""
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
+    outcome, failure = _attempt(_netlink.Netlink(), lambda nl: body(nl, module))
     if failure:
         module.fail_json(**failure)
+    changed, actions, before, after = outcome
     module.exit_json(changed=changed, actions=actions, diff=dict(before=before, after=after), **{result_key: after})
+
+
+def info_main(argument_spec, read, **module_kwargs):
+    """The body of a read-only module: read(nl, module) -> dict of results. Never changes anything, so it runs
+    the same in check mode; changed is always false."""
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
+    result, failure = _attempt(_netlink.Netlink(read_only=True), lambda nl: read(nl, module))
+    if failure:
+        failure.pop('actions', None)
+        module.fail_json(**failure)
+    module.exit_json(changed=False, **result)
 
 
 def module_main(argument_spec, resource_class, result_key, **module_kwargs):

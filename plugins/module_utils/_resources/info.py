@@ -1,0 +1,143 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, linuxnet.fabric contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What some network namespaces hold, read-only (the net_info module).
+
+Nothing here parses netlink itself: links are described by their kind's resource (link, bridge, veth, vxlan),
+addresses, routes, FDB and neighbour entries by the address, route, fdb and neighbor kinds. One socket per
+namespace (the Netlink session's), and a namespace is never created: a missing one is an error.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from collections import OrderedDict
+
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _nsfs, _validate
+from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import NamespaceMissing
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import fdb, neighbor, route
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge import Bridge
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import Link, kind_of
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.veth import Veth
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.vxlan import Vxlan
+
+GATHER = ('links', 'addresses', 'routes', 'fdb', 'neighbors')
+KINDS = {'bridge': Bridge, 'veth': Veth, 'vxlan': Vxlan}  # any other kind: the fields every link has
+CURRENT = ''  # how the output names the namespace the module runs in
+IFF_LOOPBACK = 0x8
+LOCAL_TABLE = 255
+PROTOCOLS = {2: 'kernel', 3: 'boot', 4: 'static', 9: 'ra', 16: 'dhcp'}
+RTPROT_KERNEL = 2
+
+
+def shown(netns):
+    return CURRENT if netns is None else netns
+
+
+def peer_hints(dumps):
+    """Where each veth's other end probably is: (netns, index) -> (netns, name), from the link dumps of the
+    namespaces read (the end whose index is this end's IFLA_LINK and whose IFLA_LINK is this end's index).
+    Only a hint, first in the veth resource's own search, which checks it by IFLA_LINK_NETNSID: with it, each
+    peer costs one look-up instead of a search through every namespace."""
+    ends = {}
+    for netns, msgs in dumps.items():
+        for msg in msgs:
+            if kind_of(msg) == 'veth':
+                ends.setdefault((msg['index'], msg.get_attr('IFLA_LINK')), []).append((netns, msg.get_attr('IFLA_IFNAME')))
+    hints = {}
+    for (index, peer_index), found in ends.items():
+        for netns, _name in found:
+            other = [end for end in ends.get((peer_index, index), []) if end[0] not in (netns, None)]
+            if other:
+                hints[(netns, index)] = other[0]
+    return hints
+
+
+def routes(ipr):
+    """Routes of every table but 'local' (the kernel's own), without the kernel's IPv6 link-local ones."""
+    found = []
+    for msg in ipr.get_routes():
+        if route.table_of(msg) == LOCAL_TABLE:
+            continue
+        entry = route.describe(ipr, msg)
+        if entry['dst'] == 'fe80::/64' and msg['proto'] == RTPROT_KERNEL:
+            continue
+        entry['proto'] = PROTOCOLS.get(msg['proto'], msg['proto'])
+        found.append(entry)
+    return found
+
+
+def neighbors(ipr, names, loopbacks):
+    """Permanent and NOARP neighbour entries (not the kernel's multicast ones, nor any on a loopback device)."""
+    return [dict(interface=names.get(e['ifindex']), ip=e['ip'], mac=e['mac'], state=e['state'])
+            for e in neighbor.read_all(ipr)
+            if e['state'] in ('permanent', 'noarp') and e['ifindex'] not in loopbacks]
+
+
+class NetInfo(object):
+    """params: netns (list of names, '' or None for the current namespace; None: all), gather (subset of GATHER)."""
+
+    def __init__(self, nl, params):
+        self.nl = nl
+        names = params.get('netns')
+        if names is not None:
+            names = _validate.unique('netns', [_validate.netns('netns', n or None) for n in names])
+        self.names = names
+        self.gather = set(params.get('gather') or GATHER)
+        if 'addresses' in self.gather:
+            self.gather.add('links')  # addresses are shown under their link
+        unknown = sorted(self.gather - set(GATHER))
+        if unknown:
+            raise _validate.InvalidInput('gather', unknown[0], 'expected one of %s' % ', '.join(GATHER))
+
+    def namespaces(self):
+        if self.names is None:
+            return [None] + _nsfs.names()
+        for name in self.names:
+            if not self.nl.exists(name):
+                raise _validate.InvalidInput('netns', name, 'no such network namespace (net_info never creates one)')
+        return self.names
+
+    def read(self):
+        dumps = OrderedDict()
+        for netns in self.namespaces():
+            try:
+                dumps[netns] = sorted(self.nl.ipr(netns).get_links(), key=lambda m: m['index'])
+            except NamespaceMissing:
+                if self.names is not None:
+                    raise
+                # listed a moment ago, gone now: not there to show
+        hints = peer_hints(dumps) if 'links' in self.gather else {}
+        return dict(namespaces=OrderedDict((shown(netns), self.read_netns(netns, msgs, hints))
+                                           for netns, msgs in dumps.items()))
+
+    def read_netns(self, netns, msgs, hints):
+        ipr = self.nl.ipr(netns)
+        state = OrderedDict()
+        if 'links' in self.gather:
+            state['links'] = OrderedDict((m.get_attr('IFLA_IFNAME'), self.link(netns, m, hints)) for m in msgs)
+        if 'routes' in self.gather:
+            state['routes'] = routes(ipr)
+        if 'fdb' in self.gather:
+            state['fdb'] = [dict((k, v) for k, v in e.items() if k not in ('netns', 'local'))
+                            for e in fdb.read_static(ipr, netns)]
+        if 'neighbors' in self.gather:
+            names = dict((m['index'], m.get_attr('IFLA_IFNAME')) for m in msgs)
+            state['neighbors'] = neighbors(ipr, names, set(m['index'] for m in msgs if m['flags'] & IFF_LOOPBACK))
+        return state
+
+    def link(self, netns, msg, hints):
+        """The link as its kind's resource describes it (made with state 'absent': it wants nothing, only reads)."""
+        params = dict(name=msg.get_attr('IFLA_IFNAME'), netns=netns, state='absent')
+        hint = hints.get((netns, msg['index']))
+        if hint:
+            params['peer'] = dict(netns=hint[0], name=hint[1])
+        described = KINDS.get(kind_of(msg), Link)(self.nl, params, True).describe(msg)
+        state = OrderedDict([('name', described['name']), ('index', msg['index'])])
+        for key, value in described.items():
+            if key not in ('name', 'netns') and (key != 'addresses' or 'addresses' in self.gather):
+                state[key] = value
+        if 'peer' in state:
+            state['peer'] = dict(name=state['peer']['name'], netns=shown(state['peer']['netns']))
+        return state
