@@ -16,10 +16,11 @@ export PATH=$PWD/.venv/bin:$PATH ANSIBLE_COLLECTIONS_PATH=$out/collections ANSIB
        ANSIBLE_INVENTORY_UNPARSED_WARNING=0 ANSIBLE_PYTHON_INTERPRETER=$PWD/.venv/bin/python ANSIBLE_NOCOLOR=1
 inventory=.cache/lab/inventory.yml
 
-# play LOG PLAYBOOK [ARGS]: runs quietly into $out/LOG; prints the recap, or the whole log when it fails.
+# play LOG PLAYBOOK [ARGS]: runs quietly into $out/LOG; prints the recap and the time, or the log when it fails.
 play() {
-  local log=$out/$1; shift
-  if ansible-playbook "$@" >"$log" 2>&1; then sed -n '/^PLAY RECAP/,$p' "$log" | grep -v '^$'
+  local log=$out/$1 start=$SECONDS; shift
+  if ansible-playbook "$@" >"$log" 2>&1; then
+    sed -n '/^PLAY RECAP/,$p' "$log" | grep -v -e '^$' -e '^PLAY RECAP'; echo "   ($((SECONDS - start)) s)"
   else cat "$log"; echo "demo: FAILED (log: $log)" >&2; exit 1; fi
 }
 
@@ -70,4 +71,5 @@ echo "   $out/topology.mmd  $out/topology.dot$([ -f "$out/topology.svg" ] && ech
 if [ "${DOCS:-}" = 1 ]; then
   for f in mmd dot svg; do [ ! -f "$out/topology.$f" ] || cp "$out/topology.$f" docs/; done; echo "   copied to docs/"
 fi
-echo "demo: done in ${SECONDS}s (mode $MODE; make demo MODE=l3 for the other mode; make demo-clean removes .cache/lab and .cache/demo)"
+other=l3; [ "$MODE" = l2 ] || other=l2
+echo "demo: done in ${SECONDS} s (mode $MODE; make demo MODE=$other for the other one; make demo-clean removes .cache/lab and .cache/demo)"

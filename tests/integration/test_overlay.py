@@ -15,8 +15,8 @@ import yaml
 import harness
 from harness import ip_json, ping, snapshot, snapshot_diff
 
-HOSTS = ['h1', 'h2', 'h3']
-UNDERLAY = {h: '198.18.0.%d' % i for i, h in enumerate(HOSTS + ['h4'], 1)}
+HOSTS = ('h1', 'h2', 'h3')
+UNDERLAY = {h: '198.18.0.%d' % i for i, h in enumerate(HOSTS + ('h4',), 1)}
 SUBNET = {h: '10.244.%d.0/24' % i for i, h in enumerate(HOSTS)}  # each host's slice, by position in the group
 VX, BRIDGE, VNI, PORT = 'vx42', 'ov0', 42, 4789
 ROGUE = '10.244.250.1'  # the outsider's address on its rogue VTEP
@@ -53,7 +53,7 @@ def converge(inventory, *args, check=False, hosts=HOSTS):
 
 def make_lab(tmp_path, mode):
     inventory = tmp_path / 'lab.yml'
-    recap, _, output = playbook('lab/create.yml', 'localhost,', '-e', 'lab_mode=%s' % mode, '-e', 'lab_outsiders=1',
+    recap, _results, output = playbook('lab/create.yml', 'localhost,', '-e', 'lab_mode=%s' % mode, '-e', 'lab_outsiders=1',
                                 '-e', 'lab_inventory=%s' % inventory)
     assert recap.get('localhost', {}).get('failed') == 0 and inventory.exists(), output
     return inventory
@@ -217,7 +217,7 @@ CASES = {  # group: (its variables, its hosts' variables, what the message must 
 def test_bad_variables_are_rejected_before_any_change(tmp_path):
     make_lab(tmp_path, 'l2')
     children = {}
-    for group, (group_vars, host_vars, _) in CASES.items():
+    for group, (group_vars, host_vars, _pattern) in CASES.items():
         hosts = {}
         for letter, extra in zip('ab', host_vars):
             h = 'h1' if letter == 'a' else 'h2'
@@ -234,5 +234,5 @@ def test_bad_variables_are_rejected_before_any_change(tmp_path):
     assert snapshot() == before, 'a rejected run changed the kernel:\n' + snapshot_diff(before, snapshot())
     assert len(recap) == 2 * len(CASES) and all(r['failed'] == 1 and r['changed'] == 0 for r in recap.values()), output
     messages = [str(r.get('msg')) for r in results if r['failed']]
-    for group, (_, _, pattern) in CASES.items():
+    for group, (_group_vars, _host_vars, pattern) in CASES.items():
         assert len([m for m in messages if re.search(pattern, m)]) == 2, (group, pattern, messages)

@@ -357,9 +357,6 @@ def test_absent_removes_only_what_the_network_created():
     assert sorted(link['ifname'] for link in ip_json(HOST, 'link', 'show')) == ['br-keep', 'lo', 'uplink']
 
 
-@pytest.mark.xfail(strict=True, reason='engine bug: BridgeNetwork.summarize() builds diff.before.endpoints from the '
-                   'veth results only, so an endpoint removed together with its namespace (purge, absent) is missing '
-                   'from diff.before and the role summary says "0 removed"')
 def test_summary_counts_purged_endpoints():
     run([task('netns', name=HOST, loopback_up=True)])
     two = dict(bridge_network_name='sum', bridge_network_subnet='10.40.0.0/24', bridge_network_netns=HOST,

@@ -106,7 +106,7 @@ class BridgeNetwork(object):
             ep = dict(name=name, interface=_validate.ifname(opt + 'interface', item.get('interface') or 'eth0'))
             if item.get('mac_address') is not None:
                 ep['mac_address'] = _validate.mac(opt + 'mac_address', item['mac_address'])
-            if item.get('address') is not None:
+            if item.get('address') is not None and self.subnet is not None:
                 ip = self._address(opt + 'address', item['address'])
                 if ip in addresses:
                     raise _validate.InvalidInput(opt + 'address', item['address'],
@@ -184,7 +184,7 @@ class BridgeNetwork(object):
 
     # --- the resources ---------------------------------------------------------------------------
     def resources(self):
-        owned = self.owned()
+        owned = self.owned_now = self.owned()
         declared = set(ep['name'] for ep in self.endpoints) if self.state == 'present' else set()
         doomed = [name for name in sorted(owned) if name not in declared and (self.purge or self.state == 'absent')]
         resources = [self._removal(name, owned[name]) for name in doomed]
@@ -236,6 +236,11 @@ class BridgeNetwork(object):
                     found[state['alias'].split(':', 2)[2]] = dict(
                         address=(peer.get('addresses') or [None])[0], interface=peer.get('name'),
                         host_interface=state['name'], mac_address=peer.get('mac_address'))
+            for r in results:  # an endpoint removed with its namespace has no veth result of its own
+                state = r[key]
+                if state.get('mark') == mark(self.network) and state['name'] not in found:
+                    found[state['name']] = dict(address=None, interface=None, mac_address=None,
+                                                host_interface=self.owned_now.get(state['name']))
             return found
         bridge = [r for r in results if r['before'].get('kind') == 'bridge' or r['after'].get('kind') == 'bridge']
         before = dict(bridge=bridge[0]['before'] if bridge else {}, endpoints=endpoints('before'))

@@ -117,7 +117,7 @@ def test_every_endpoint_reaches_every_other_across_hosts_also_at_the_mtu(ov):
 
     def pings(name):
         lines = [f"ip netns exec {ns} ping -n -q -c1 -W1 {flags} {address(to)} >/dev/null 2>&1 || echo {ns}:{tag}{to_ns}"
-                 for ns, (src, eth0) in eps.items() if src == name for to_ns, (_, to) in eps.items() if to_ns != ns
+                 for ns, (src, eth0) in eps.items() if src == name for to_ns, (_dst, to) in eps.items() if to_ns != ns
                  for flags, tag in (("", ""), (f"-M do -s {eth0['mtu'] - 28}", "DF:"))]
         return out(name, "\n".join(lines)).split()
 
