@@ -53,8 +53,8 @@ def converge(inventory, *args, check=False, hosts=HOSTS):
 
 def make_lab(tmp_path, mode):
     inventory = tmp_path / 'lab.yml'
-    recap, _results, output = playbook('lab/create.yml', 'localhost,', '-e', 'lab_mode=%s' % mode, '-e', 'lab_outsiders=1',
-                                '-e', 'lab_inventory=%s' % inventory)
+    recap, _results, output = playbook('lab/create.yml', 'localhost,', '-e', 'lab_mode=%s' % mode,
+                                       '-e', 'lab_outsiders=1', '-e', 'lab_inventory=%s' % inventory)
     assert recap.get('localhost', {}).get('failed') == 0 and inventory.exists(), output
     return inventory
 

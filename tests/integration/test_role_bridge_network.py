@@ -14,7 +14,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
 
 import harness
 from harness import REPO, ip_json, list_netns, module_python, ping, run, snapshot, snapshot_diff
