@@ -72,3 +72,19 @@ options:
     description: Interface alias (C(ip link set NAME alias TEXT)), up to 255 bytes. Not managed when omitted.
     type: str
 '''
+
+    # Every module that changes something takes the host's lock first (plugins/module_utils/_lock.py).
+    LOCK = r'''
+options:
+  lock_timeout:
+    description:
+      - Seconds to wait for another linuxnet.fabric run that is changing this host (its network namespace) to
+        finish. Runs take turns from reading the state to applying the change, check mode included, so two
+        playbooks against one host at once never interleave their changes.
+      - On timeout the task fails without changing anything, naming the run that holds the lock (PID, module,
+        since when). V(0) fails at once if the host is busy.
+      - The lock is an C(flock) on a file in C(/run/linuxnet.fabric); the kernel releases it when its holder
+        exits or is killed.
+    type: int
+    default: 60
+'''

@@ -12,10 +12,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import signal
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.linuxnet.fabric.plugins.module_utils import _netlink
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _lock, _netlink
 from ansible_collections.linuxnet.fabric.plugins.module_utils._validate import InvalidInput
+
+LOCK_TIMEOUT = dict(type='int', default=60)
+# Fault injection for tests/integration/test_faults.py: the module SIGKILLs itself right after applying this
+# many operations, as an OOM kill or a power cut would. Unset (always, outside that test) it does nothing.
+KILL_AFTER_OPS = 'LINUXNET_FABRIC_KILL_AFTER_OPS'
 
 PYROUTE2_HINT = "install Debian's python3-pyroute2 or 'pip install pyroute2' for the module's Python interpreter"
 
@@ -88,6 +96,8 @@ def converge(resources, check_mode):
     """Reads, plans and (unless check_mode) applies each resource in order. Returns one result per resource:
     dict(changed, actions, before, after)."""
     results = []
+    kill_after = int(os.environ.get(KILL_AFTER_OPS) or 0)
+    applied = 0
     for res in resources:
         have = res.read()
         ops, predicted = res.plan(have)
@@ -101,6 +111,9 @@ def converge(resources, check_mode):
                 except (_netlink.NetlinkError, OSError) as e:
                     raise ApplyFailed(op.action, e, [a for r in results for a in r['actions']] + done)
                 done.append(op.action)
+                applied += 1
+                if applied == kill_after:
+                    os.kill(os.getpid(), signal.SIGKILL)
         after = have if not ops else (predicted if check_mode else res.read())
         results.append(dict(changed=bool(ops), actions=[op.action for op in ops] + res.notes,
                             before=have or {}, after=after or {}))
@@ -127,10 +140,31 @@ def _attempt(nl, body):
     return None, failure
 
 
+def _locked(module, body):
+    """body() while holding this host's lock (see _lock): one changing run at a time, check mode included,
+    so that a plan is never made from a state another run is halfway through changing."""
+    timeout = module.params['lock_timeout']
+    failure = None
+    if timeout < 0:
+        failure = 'lock_timeout=%d: must be 0 (do not wait) or more seconds' % timeout
+    else:
+        who = ' '.join([module._name] + ['%s=%s' % (k, module.params[k]) for k in ('network', 'name', 'netns')
+                                          if isinstance(module.params.get(k), str)])
+        try:
+            with _lock.HostLock(who, timeout):
+                return body()
+        except _lock.LockTimeout as e:
+            failure = str(e)
+        except OSError as e:
+            failure = 'cannot take the lock in %s: %s' % (_lock.LOCK_DIR, _netlink.describe(e))
+    module.fail_json(msg=failure, changed=False)
+
+
 def _run(argument_spec, body, result_key, module_kwargs):
     """Runs body(nl, module) -> (changed, actions, before, after) with the collection's error handling."""
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
-    outcome, failure = _attempt(_netlink.Netlink(), lambda nl: body(nl, module))
+    module = AnsibleModule(argument_spec=dict(argument_spec, lock_timeout=LOCK_TIMEOUT), supports_check_mode=True,
+                           **module_kwargs)
+    outcome, failure = _locked(module, lambda: _attempt(_netlink.Netlink(), lambda nl: body(nl, module)))
     if failure:
         module.fail_json(**failure)
     changed, actions, before, after = outcome

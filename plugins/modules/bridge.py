@@ -42,6 +42,7 @@ extends_documentation_fragment:
   - linuxnet.fabric.common
   - linuxnet.fabric.common.netns
   - linuxnet.fabric.common.link
+  - linuxnet.fabric.common.lock
 seealso:
   - module: linuxnet.fabric.veth
   - module: linuxnet.fabric.netns

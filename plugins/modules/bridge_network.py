@@ -76,6 +76,7 @@ options:
 extends_documentation_fragment:
   - linuxnet.fabric.common
   - linuxnet.fabric.common.netns
+  - linuxnet.fabric.common.lock
 seealso:
   - module: linuxnet.fabric.bridge
   - module: linuxnet.fabric.veth

@@ -64,6 +64,7 @@ options:
 extends_documentation_fragment:
   - linuxnet.fabric.common
   - linuxnet.fabric.common.netns
+  - linuxnet.fabric.common.lock
 seealso:
   - module: linuxnet.fabric.vxlan
   - module: linuxnet.fabric.neighbor

@@ -40,6 +40,7 @@ options:
 extends_documentation_fragment:
   - linuxnet.fabric.common
   - linuxnet.fabric.common.netns
+  - linuxnet.fabric.common.lock
 seealso:
   - module: linuxnet.fabric.fdb
   - module: linuxnet.fabric.route

@@ -32,6 +32,7 @@ options:
     default: true
 extends_documentation_fragment:
   - linuxnet.fabric.common
+  - linuxnet.fabric.common.lock
 seealso:
   - module: linuxnet.fabric.veth
 author:

@@ -94,6 +94,7 @@ options:
 extends_documentation_fragment:
   - linuxnet.fabric.common
   - linuxnet.fabric.common.netns
+  - linuxnet.fabric.common.lock
 requirements:
   - nftables (the C(nft) program, 0.9.3 or newer) on the managed host.
 seealso:

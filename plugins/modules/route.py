@@ -72,6 +72,7 @@ options:
 extends_documentation_fragment:
   - linuxnet.fabric.common
   - linuxnet.fabric.common.netns
+  - linuxnet.fabric.common.lock
 seealso:
   - module: linuxnet.fabric.address
   - module: linuxnet.fabric.neighbor

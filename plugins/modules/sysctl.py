@@ -32,6 +32,7 @@ options:
 extends_documentation_fragment:
   - linuxnet.fabric.common
   - linuxnet.fabric.common.netns
+  - linuxnet.fabric.common.lock
 seealso:
   - module: ansible.posix.sysctl
   - module: linuxnet.fabric.route

@@ -67,6 +67,7 @@ extends_documentation_fragment:
   - linuxnet.fabric.common
   - linuxnet.fabric.common.netns
   - linuxnet.fabric.common.link
+  - linuxnet.fabric.common.lock
 notes:
   - VXLAN has no authentication; restrict its UDP port to the peers' addresses on the underlay.
 seealso:
