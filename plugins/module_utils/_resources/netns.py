@@ -49,18 +49,22 @@ class Netns(Resource):
             return [Op(text, self._delete)], None
         ops = []
         after = dict(have) if have else dict(name=name, loopback_up=False, interfaces=['lo (device)'])
-        if have is None:
+        if have is None and self.mark:
+            # One step, so that a run killed in between cannot leave a namespace it made without its mark.
+            ops.append(Op("create netns '%s' marked %s" % (name, self.mark), self._create_marked))
+            after['mark'] = self.mark
+        elif have is None:
             ops.append(Op("create netns '%s'" % name, lambda: _nsfs.create(name)))
-            if self.mark:
-                ops.append(Op("mark netns '%s' as %s" % (name, self.mark),
-                              lambda: self.nl.ipr(name).link('set', index=1, ifalias=self.mark)))
-                after['mark'] = self.mark
         up = self.loopback_up
         if up is not None and after['loopback_up'] != up:
             ops.append(Op("bring %s lo in netns '%s'" % ('up' if up else 'down', name),
                           lambda: self.nl.ipr(name).link('set', index=1, state='up' if up else 'down')))
             after['loopback_up'] = up
         return ops, after
+
+    def _create_marked(self):
+        _nsfs.create(self.name)
+        self.nl.ipr(self.name).link('set', index=1, ifalias=self.mark)
 
     def _delete(self):
         # The kernel frees a namespace asynchronously; deleting its veths first makes their other ends (often in
