@@ -219,8 +219,11 @@ class BridgeNetwork(object):
             peer['mac_address'] = ep['mac_address']
         return [
             Netns(self.nl, dict(name=ep['name'], loopback_up=True, mark=mark(self.network)), self.check_mode),
+            # recreate: a pair this network made (its host end carries the mark) whose peer was moved or renamed,
+            # or whose host end was renamed (its peer then holds the interface name), is replaced, not refused.
             Veth(self.nl, dict(name=ep['host_interface'], netns=self.netns, master=self.bridge, mtu=self.mtu,
-                               up=True, alias=mark(self.network, ep['name']), peer=peer), self.check_mode),
+                               up=True, alias=mark(self.network, ep['name']), peer=peer,
+                               recreate=ep['name'] in self.owned_now), self.check_mode),
             Route(self.nl, dict(netns=ep['name'], dst='default' if self.subnet.version == 4 else '::/0',
                                 gateway=str(self.gateway), dev=ep['interface'], state='present'), self.check_mode),
         ]

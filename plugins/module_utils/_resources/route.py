@@ -137,6 +137,8 @@ class Route(Resource):
             return None
         ipr = self.ipr(self.netns)
         found = [r for r in self.routes(ipr) if self.metric is None or r['metric'] == self.metric]
+        if self.check_mode:  # an earlier resource of this run deletes their device: they will be gone
+            found = [r for r in found if ('replaced', self.netns, r.get('dev')) not in self.nl.planned]
         if self.state == 'absent':
             found = [r for r in found if all(r.get(k) == self.want[k] for k in ('gateway', 'dev') if k in self.want)]
             self.matches = found

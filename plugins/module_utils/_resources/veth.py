@@ -78,6 +78,7 @@ class Veth(VethEnd):
                                'true to replace the pair' % (self.name, where(self.netns), have['peer']['name'],
                                                              where(have['peer']['netns']), peer.name, where(peer.netns)))
             ops, after = self.plan_create()
+            self.replaces((self.netns, self.name), (have['peer']['netns'], have['peer']['name']))
             ops[0] = Op('replace veth %s in %s (now paired with %s in %s)' % (
                 self.name, where(self.netns), have['peer']['name'], where(have['peer']['netns'])),
                 self._then(self.op_delete().apply, ops[0].apply))
@@ -89,10 +90,16 @@ class Veth(VethEnd):
                     raise Conflict('peer.name=%r: %s already has an interface of that name (%s); set recreate: true '
                                    'to remove it' % (peer.name, where(peer.netns), blocker))
                 ops, after = self.plan_create()
+                self.replaces((peer.netns, peer.name))
                 remove = Op('delete %s %s in %s (it holds the peer name)' % (blocker, peer.name, where(peer.netns)),
                             lambda: peer.ipr_here().link('del', index=peer.index()))
                 return [remove] + ops, after
         return super(Veth, self).plan(have)
+
+    def replaces(self, *links):
+        """Interfaces (netns, name) this plan deletes: routes through them go too, which check mode must know
+        (see Route.read)."""
+        self.nl.planned.update(('replaced', netns, name) for netns, name in links)
 
     def peer_name_taken(self):
         if not self.nl.exists(self.peer.netns):
