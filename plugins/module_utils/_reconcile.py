@@ -148,8 +148,9 @@ def _locked(module, body):
     if timeout < 0:
         failure = 'lock_timeout=%d: must be 0 (do not wait) or more seconds' % timeout
     else:
-        who = ' '.join([module._name] + ['%s=%s' % (k, module.params[k]) for k in ('network', 'name', 'netns')
-                                          if isinstance(module.params.get(k), str)])
+        named = ['%s=%s' % (k, module.params[k]) for k in ('network', 'name', 'netns')
+                 if isinstance(module.params.get(k), str)]
+        who = ' '.join([module._name] + named)
         try:
             with _lock.HostLock(who, timeout):
                 return body()
