@@ -187,17 +187,13 @@ def test_net_info_shows_what_ip_and_bridge_show_and_changes_nothing():
 def test_missing_namespace_is_a_clear_error_and_is_not_created():
     run([task('netns', name='nginx-1')])
     before = snapshot()
-    missing, in_check, bad, wrong = run([
+    missing, in_check = run([
         task('net_info', netns=['nginx-1', 'nope']),
         checked(task('net_info', netns=['nope'])),
-        task('net_info', netns=['a/b']),
-        task('net_info', gather=['links', 'colours']),
     ])
     for r in (missing, in_check):
         assert r['failed'] and "netns='nope': no such network namespace" in r['msg'], r
         assert 'net' not in r
-    assert bad['failed'] and "netns='a/b'" in bad['msg']
-    assert wrong['failed'] and 'colours' in wrong['msg']
     assert list_netns() == ['nginx-1']
     assert snapshot() == before, snapshot_diff(before, snapshot())
 

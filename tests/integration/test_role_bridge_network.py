@@ -367,65 +367,6 @@ def test_summary_counts_purged_endpoints():
     assert 'network sum: 1 endpoints, 0 added, 1 removed' in by_task(purged, 'Summary')['msg']
 
 
-# (role variables, words the failure message must contain)
-BAD = [
-    (dict(bridge_network_subnet='172.17.0.0/30', bridge_network_endpoints=[dict(name='a'), dict(name='b')]),
-     ['subnet', 'too small for 2 endpoints']),
-    (dict(bridge_network_subnet='172.17.0.0/29', bridge_network_endpoints=[dict(name=str(i)) for i in range(6)]),
-     ['too small for 6 endpoints (room for 5)']),
-    (dict(bridge_network_gateway='10.0.0.1'), ['gateway', "'10.0.0.1'", 'inside subnet 172.17.0.0/16']),
-    (dict(bridge_network_endpoints=[dict(name='a'), dict(name='a')]), ['endpoints[1].name', 'listed more than once']),
-    (dict(bridge_network_endpoints=[dict(name='a', address='172.17.0.9'), dict(name='b', address='172.17.0.9')]),
-     ['endpoints[1].address', 'already given to endpoint a']),
-    (dict(bridge_network_endpoints=[dict(name='a', address='172.17.0.1')]), ['endpoints[0].address', 'gateway']),
-    (dict(bridge_network_endpoints=[dict(name='a', address='10.1.0.9')]), ['endpoints[0].address', 'not a host']),
-    (dict(bridge_network_name='docker0-is-too-long'), ['bridge', 'docker0-is-too-long', 'at most 15']),
-    (dict(bridge_network_endpoints=[dict(name='a', interface='eth0-is-too-long')]),
-     ['endpoints[0].interface', 'at most 15']),
-    (dict(bridge_network_endpoints=[dict(name='a', mac_address='01:00:5e:00:00:01')]),
-     ['endpoints[0].mac_address', 'unicast']),
-    (dict(bridge_network_subnet='172.17.0.1/16'), ['subnet', 'host bits']),
-    (dict(bridge_network_published_ports=[dict(endpoint='nginx-3', port=80)]),
-     ['bridge_network_published_ports', "'nginx-3'", 'not in bridge_network_endpoints']),
-    (dict(bridge_network_published_ports=[dict(endpoint='nginx-1', port=80, host_port=70000)]),
-     ['bridge_network_published_ports[0]', '70000', '1 to 65535']),
-    (dict(bridge_network_published_ports=[dict(endpoint='nginx-1', port=80, host_port=8080),
-                                          dict(endpoint='nginx-2', port=81, host_port=8080)]),
-     ['bridge_network_published_ports[1]', 'tcp/8080', 'more than once']),
-    # Wrong types and values, caught by meta/argument_specs.yml before any task of the role runs.
-    (dict(bridge_network_mtu='big'), ['bridge_network_mtu', 'int']),
-    (dict(bridge_network_endpoints='nginx-1'), ['bridge_network_endpoints', 'dict']),
-    (dict(bridge_network_endpoints=[dict(address='172.17.0.5')]), ['name', 'bridge_network_endpoints']),
-    (dict(bridge_network_endpoints=[dict(name='a', port=80)]), ['port', 'bridge_network_endpoints']),
-    (dict(bridge_network_masquerade='perhaps'), ['bridge_network_masquerade', 'bool']),
-    (dict(bridge_network_state='gone'), ['bridge_network_state', 'present, absent']),
-    (dict(bridge_network_published_ports=[dict(endpoint='nginx-1', port='http')]), ['port', 'int']),
-    (dict(bridge_network_published_ports=[dict(endpoint='nginx-1', port=53, protocol='sctp')]), ['protocol', 'sctp']),
-    (dict(bridge_network_name=None), ['bridge_network_name']),
-]
-
-
-def test_bad_role_variables_are_rejected_before_any_change():
-    run(UPLINK)
-    before = full_snapshot()
-    cases = []
-    for bad, _words in BAD:
-        # Requirements are installed here: skip their probe, the checks come first anyway.
-        role_vars = dict(dict(SEED, bridge_network_published_ports=[], bridge_network_install_requirements=False), **bad)
-        cases.append({k: v for k, v in role_vars.items() if v is not None})
-    results = apply(*cases)
-    wrong = []
-    for (bad, words), res in zip(BAD, results):
-        failed = failures(res)
-        msg = (failed[0][1] if isinstance(failed[0][1], str) else json.dumps(failed[0][1])) if failed else ''
-        if len(failed) != 1 or changed(res) or any(w not in msg for w in words):
-            wrong.append((bad, failed, changed(res)))
-    assert not wrong, '\n'.join(repr(w) for w in wrong)
-    after = full_snapshot()
-    assert after == before, snapshot_diff(before, after)
-    assert ruleset() == '' and sorted(list_netns()) == ['host', 'outside']
-
-
 def test_100_endpoints_in_one_role_run(capsys):
     run([task('netns', name=HOST, loopback_up=True)])
     big = dict(bridge_network_name='big', bridge_network_subnet='10.100.0.0/24', bridge_network_netns=HOST,
