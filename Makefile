@@ -6,7 +6,7 @@ PYTEST := $(VENV)/bin/pytest
 # Extra pytest args, e.g. make integration ARGS='-k vxlan -x'
 ARGS ?=
 
-.PHONY: setup unit integration sanity lint molecule test demo demo-clean clean
+.PHONY: setup unit integration sanity lint molecule test bench bench-smoke demo demo-clean clean
 
 setup:
 	bash .ci/setup
@@ -36,7 +36,21 @@ molecule:
 	$(if $(SCENARIOS),,tests/molecule-lab.sh)
 
 test: setup
-	$(MAKE) --no-print-directory unit integration sanity lint molecule
+	$(MAKE) --no-print-directory unit integration sanity lint molecule bench-smoke
+
+# Benchmarks (bench/bench.py, docs/BENCHMARKS.md), all inside tests/sandbox: the bridge_network role against
+# ip -batch, the CNI bridge plugin and a naive playbook at N endpoints, medians of RUNS runs; writes
+# BENCH_OUT/results.json, results.md and bench.png. About 15 min; e.g. make bench N=10 RUNS=1 for a smoke size.
+N ?= 10,50,100,500
+RUNS ?= 3
+NAIVE ?= 10,50
+BENCH_OUT ?= bench/results
+bench: setup
+	tests/sandbox $(VENV)/bin/python bench/bench.py --sizes $(N) --runs $(RUNS) --naive $(NAIVE) --out $(BENCH_OUT)
+
+# N=10, one run, no timing assertions (part of make test; about 1.5 min).
+bench-smoke:
+	tests/sandbox $(VENV)/bin/python bench/bench.py --sizes 10 --runs 1 --naive 10 --other-python '' --out .cache/bench-smoke
 
 # The overlay lab: 3 simulated hosts, ping matrix, second run changed=0, topology picture. MODE=l2 (bridged) or l3
 # (routed). Everything it makes in the kernel lives in tests/sandbox and vanishes with it; files go to .cache/lab

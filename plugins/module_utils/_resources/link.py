@@ -34,6 +34,11 @@ def lookup(ipr, name=None, index=None):
         raise
 
 
+def index_of(ipr, name):
+    """The index of link 'name' (the socket knows it without a request once it has seen the link)."""
+    return ipr.index_of(name) if hasattr(ipr, 'index_of') else lookup(ipr, name)['index']
+
+
 def kind_of(msg):
     return msg.get_nested('IFLA_LINKINFO', 'IFLA_INFO_KIND') or 'device'
 
@@ -156,7 +161,7 @@ class Link(Resource):
         return self.ipr(self.netns, self.prefix + 'netns')
 
     def index(self):
-        return lookup(self.ipr_here(), self.name)['index']
+        return index_of(self.ipr_here(), self.name)
 
     def create_kwargs(self):
         kwargs = dict(ifname=self.name, kind=self.kind)
@@ -225,7 +230,7 @@ class Link(Resource):
 
         def attach():
             ipr = self.ipr_here()
-            ipr.link('set', index=self.index(), master=lookup(ipr, master)['index'])
+            ipr.link('set', index=self.index(), master=index_of(ipr, master))
         return [Op('attach %s to bridge %s' % (self.label, master), attach)]
 
     def plan_addresses(self, have, after):
