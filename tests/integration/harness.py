@@ -5,6 +5,7 @@
     snapshot_diff(a, b) -> str              readable unified diff of two snapshots
     ip_json(netns, *args) -> list | None    parsed `ip -j [-n NS] ARGS`, None if ip fails
     ping(netns, addr, count=1) -> bool
+    sh(*commands)                           run shell commands (iproute2 set-ups) with bash -eu, fail on error
     cleanup()                               delete all named netns and all links but lo
 """
 from __future__ import annotations
@@ -227,6 +228,17 @@ def ip_json(netns, *args):
 def _json(netns, tool, *args):
     out = subprocess.run(_cmd(netns, tool, '-j', *args), capture_output=True, text=True, check=True).stdout
     return json.loads(out) if out.strip() else []
+
+
+def sh(*commands):
+    """Runs the commands (each a line of shell) with bash -eu; a failing one fails the test."""
+    require_sandbox()
+    subprocess.run(['bash', '-euc', '\n'.join(commands)], check=True)
+
+
+def bridge_json(netns, *args):
+    """Parsed `bridge -j [-n NETNS] ARGS...` (netns None = sandbox root)."""
+    return _json(netns, 'bridge', *args)
 
 
 def ping(netns, addr, count=1):

@@ -55,7 +55,7 @@ def shape():
             neigh=sorted((n['dst'], n['dev'], n.get('lladdr')) for n in ip_json(ns, 'neigh', 'show', 'nud', 'permanent')),
             routes=sorted(str(sorted((k, str(v)) for k, v in r.items() if k not in ('expires', 'cache')))
                           for r in ip_json(ns, 'route', 'show', 'table', 'main')),
-            fdb=sorted((e['mac'], e['ifname'], e['dst']) for e in harness._json(ns, 'bridge', 'fdb', 'show')
+            fdb=sorted((e['mac'], e['ifname'], e['dst']) for e in harness.bridge_json(ns, 'fdb', 'show')
                        if e.get('dst')),
         )
     return state

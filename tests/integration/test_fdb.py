@@ -3,14 +3,10 @@ forward (proved with traffic), and the vxlan module's flood list still read corr
 import json
 import subprocess
 
-from harness import ping, run
+from harness import ping, run, sh
 from lifecycle import assert_ok, lifecycle, task
 
 MAC_A, MAC_B = '02:00:00:00:0a:01', '02:00:00:00:0b:01'
-
-
-def sh(script):
-    subprocess.run(['bash', '-euc', script], check=True)
 
 
 def fdb(netns, *args):

@@ -6,11 +6,7 @@ import time
 
 import pytest
 
-from harness import GUARD_MSG, REPO, in_sandbox, ip_json, ping, run, snapshot, snapshot_diff
-
-
-def sh(script):
-    subprocess.run(['bash', '-euc', script], check=True)
+from harness import GUARD_MSG, REPO, in_sandbox, ip_json, ping, run, sh, snapshot, snapshot_diff
 
 
 def build_lab():

@@ -1,12 +1,10 @@
 """Changes made behind the collection's back: the next run repairs them, says what it did, and the run after
 that changes nothing. Each case breaks a converged network with iproute2, reruns the same task, and checks the
 kernel (ip -j, bridge -j) and traffic."""
-import subprocess
-
 import pytest
 
 import harness
-from harness import ip_json, list_netns, ping, run
+from harness import ip_json, list_netns, ping, run, sh
 from lifecycle import assert_ok, task
 
 NETWORK = task('bridge_network', network='web', bridge='br-web', subnet='10.88.0.0/24',
@@ -14,11 +12,6 @@ NETWORK = task('bridge_network', network='web', bridge='br-web', subnet='10.88.0
 OVERLAY = [task('bridge', name='br-ov'),
            task('vxlan', name='vx-ov', vni=77, local='192.0.2.1', learning=False, master='br-ov',
                 remotes=['192.0.2.2', '192.0.2.3'])]
-
-
-def sh(*cmds):
-    for cmd in cmds:
-        subprocess.run(cmd.split(), check=True)
 
 
 def host_veth(endpoint):
@@ -85,7 +78,7 @@ def test_overlay_fdb_entry_removed_is_restored():
     run(OVERLAY)
     sh('bridge fdb del 00:00:00:00:00:00 dev vx-ov dst 192.0.2.3')
     repaired(OVERLAY, ['192.0.2.3'])
-    flood = sorted(e['dst'] for e in harness._json(None, 'bridge', 'fdb', 'show', 'dev', 'vx-ov') if e.get('dst'))
+    flood = sorted(e['dst'] for e in harness.bridge_json(None, 'fdb', 'show', 'dev', 'vx-ov') if e.get('dst'))
     assert flood == ['192.0.2.2', '192.0.2.3']
 
 

@@ -1,9 +1,7 @@
 """Purge and state=absent remove only what carries the network's mark (endpoints.py): foreign namespaces,
 bridges, ports, routes and addresses placed next to ours, some with the very names ours have, all stay.
 (Foreign nft tables and rules: test_firewall.py::test_foreign_tables_and_rules_are_never_touched.)"""
-import subprocess
-
-from harness import ip_json, list_netns, run
+from harness import ip_json, list_netns, run, sh
 from lifecycle import assert_ok, task
 
 WEB = dict(network='web', bridge='br-web', subnet='10.88.0.0/24')
@@ -11,11 +9,6 @@ WEB = dict(network='web', bridge='br-web', subnet='10.88.0.0/24')
 
 def web(*names, **extra):
     return task('bridge_network', endpoints=[dict(name=n) for n in names], **dict(WEB, **extra))
-
-
-def sh(*cmds):
-    for cmd in cmds:
-        subprocess.run(cmd.split(), check=True)
 
 
 def link(netns, name):
