@@ -19,7 +19,7 @@ if importlib.util.find_spec('ansible') is None:  # e.g. Debian's python3: ansibl
     sys.path.append(os.path.join(REPO, '.venv', 'lib', 'python%d.%d' % sys.version_info[:2], 'site-packages'))
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _netlink, _reconcile  # noqa: E402
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.endpoints import BridgeNetwork  # noqa: E402
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge_network import BridgeNetwork  # noqa: E402
 
 
 def converge(n):

@@ -301,8 +301,35 @@ class Netlink(object):
         return fd
 
 
-def attr(msg, name, *nested):
-    """An attribute of a netlink message, nested under IFLA_LINKINFO/IFLA_INFO_DATA when 'nested' is given."""
-    if nested:
-        return msg.get_nested(*(nested + (name,)))
-    return msg.get_attr(name)
+def lookup(ipr, name=None, index=None):
+    """The link message for a name (or index), or None."""
+    try:
+        if index is not None:
+            return ipr.link('get', index=index)[0]
+        return ipr.link('get', ifname=name)[0]
+    except NetlinkError as e:
+        if e.code == errno.ENODEV:
+            return None
+        raise
+
+
+def index_of(ipr, name):
+    """The index of link 'name' (a Snapshot knows it without a request once it has seen the link)."""
+    return ipr.index_of(name) if hasattr(ipr, 'index_of') else lookup(ipr, name)['index']
+
+
+def name_of(ipr, index):
+    """The name of interface 'index' (None when there is none)."""
+    if not index:
+        return None
+    msg = lookup(ipr, index=index)
+    return msg.get_attr('IFLA_IFNAME') if msg is not None else None
+
+
+def kind_of(msg):
+    return msg.get_nested('IFLA_LINKINFO', 'IFLA_INFO_KIND') or 'device'
+
+
+def info(msg, attr):
+    """An attribute of the kind's data (IFLA_LINKINFO / IFLA_INFO_DATA)."""
+    return msg.get_nested('IFLA_LINKINFO', 'IFLA_INFO_DATA', attr)

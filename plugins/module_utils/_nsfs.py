@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Named network namespaces as files under /run/netns, handled in-process (no fork, no 'ip' command).
 
-enter() switches this thread into a namespace and back; create() and delete() do what 'ip netns add/del' do.
+A namespace is named by a string: a name (a file under /run/netns) or an absolute path of any namespace file
+(/proc/PID/ns/net, /run/docker/netns/ID); None is the namespace the thread is in. enter() switches this thread
+into a namespace and back; create() and delete() do what 'ip netns add/del' do (names only).
 Nothing here ever creates a namespace by opening it: files are opened read-only, without O_CREAT.
 """
 
@@ -19,6 +21,7 @@ import threading
 
 NETNS_DIR = '/run/netns'
 CLONE_NEWNET = 0x40000000
+NS_GET_NSTYPE = 0xb703  # ioctl: the CLONE_NEW* type of a namespace file
 MS_BIND, MS_REC, MS_SHARED = 0x1000, 0x4000, 1 << 20
 MNT_DETACH = 2
 
@@ -36,11 +39,25 @@ def _mount(source, target, flags):
 
 
 def path(name):
-    return os.path.join(NETNS_DIR, name)
+    """The file of a namespace: a name under /run/netns, or already a path (e.g. /proc/PID/ns/net)."""
+    return name if name.startswith('/') else os.path.join(NETNS_DIR, name)
+
+
+def is_netns(file_path):
+    """True when the file is a network namespace (nsfs, type CLONE_NEWNET): not a stale file under /run/netns,
+    not /etc/passwd, not another kind of namespace."""
+    try:
+        fd = os.open(file_path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        return _libc.ioctl(fd, NS_GET_NSTYPE) == CLONE_NEWNET
+    finally:
+        os.close(fd)
 
 
 def exists(name):
-    return name is None or os.path.isfile(path(name))
+    return name is None or is_netns(path(name))
 
 
 def names():

@@ -6,6 +6,9 @@
 A resource kind subclasses Resource and answers: read() the current state (None when absent) and plan(have)
 -> (ops, predicted state). converge() runs any number of resources that share one Netlink (one socket per
 namespace), and module_main() is the whole body of a single-resource module.
+
+The engine runs without Ansible too (the boot-time runner): only the *_main() front ends import
+ansible.module_utils, when they are called.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,9 +16,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import platform
 import signal
-
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+import sys
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _lock, _netlink
 from ansible_collections.linuxnet.fabric.plugins.module_utils._validate import InvalidInput
@@ -81,6 +84,27 @@ class Resource(object):
             raise InvalidInput(option, netns, 'no such network namespace (create it first, e.g. with '
                                'linuxnet.fabric.netns)')
 
+    def netns_ready(self, netns, option='netns'):
+        """True when 'netns' can be read. False when it is missing and that is fine: nothing to remove
+        (state=absent) or check mode (an earlier task may create it). Otherwise a clear error."""
+        if self.nl.exists(netns):
+            return True
+        if getattr(self, 'state', 'present') == 'absent' or self.missing_in_check(netns, option):
+            return False
+        self.ipr(netns, option)  # raises InvalidInput naming the option
+        return False
+
+    def find_link(self, ipr, option, name, netns, needed=True):
+        """The link message of interface 'name', or None. A missing interface is an error unless not 'needed'
+        (nothing to remove) or in check mode (an earlier task may create it: noted)."""
+        msg = _netlink.lookup(ipr, name)
+        if msg is None and needed:
+            if not self.check_mode:
+                raise InvalidInput(option, name, 'no such interface in %s' % _netlink.where(netns))
+            self.note("%s '%s' does not exist yet in %s: assuming an earlier task creates it"
+                      % (option, name, _netlink.where(netns)), ('link', netns, name))
+        return msg
+
     def missing_in_check(self, netns, option='netns'):
         """True when 'netns' is absent but check mode may assume an earlier task creates it."""
         if self.nl.exists(netns):
@@ -127,7 +151,8 @@ def _attempt(nl, body):
     try:
         return body(nl), None
     except _netlink.MissingLibrary:
-        failure = dict(msg=missing_required_lib('pyroute2') + ' (%s)' % PYROUTE2_HINT,
+        failure = dict(msg="Failed to import the required Python library (pyroute2) on %s's Python %s. %s"
+                       % (platform.node(), sys.executable, PYROUTE2_HINT),
                        exception=_netlink.PYROUTE2_IMPORT_ERROR)
     except (InvalidInput, Conflict, _netlink.NamespaceMissing) as e:
         failure = dict(msg=str(e), changed=False, actions=[])
@@ -163,6 +188,7 @@ def _locked(module, body):
 
 def _run(argument_spec, body, result_key, module_kwargs):
     """Runs body(nl, module) -> (changed, actions, before, after) with the collection's error handling."""
+    from ansible.module_utils.basic import AnsibleModule
     module = AnsibleModule(argument_spec=dict(argument_spec, lock_timeout=LOCK_TIMEOUT), supports_check_mode=True,
                            **module_kwargs)
     outcome, failure = _locked(module, lambda: _attempt(_netlink.Netlink(), lambda nl: body(nl, module)))
@@ -175,6 +201,7 @@ def _run(argument_spec, body, result_key, module_kwargs):
 def info_main(argument_spec, read, **module_kwargs):
     """The body of a read-only module: read(nl, module) -> dict of results. Never changes anything, so it runs
     the same in check mode; changed is always false."""
+    from ansible.module_utils.basic import AnsibleModule
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
     result, failure = _attempt(_netlink.Netlink(read_only=True), lambda nl: read(nl, module))
     if failure:

@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import os
 import re
 
 IFNAMSIZ = 15  # usable bytes of an interface name (16 with the NUL)
@@ -43,6 +44,22 @@ def netns(option, value):
         raise InvalidInput(option, value, 'a namespace name must be a string of 1 to 255 characters')
     if value in ('.', '..') or _NETNS_BAD.search(value) or not value.isprintable():
         raise InvalidInput(option, value, "a namespace name may not contain '/', whitespace or be '.' or '..'")
+    return value
+
+
+def netns_path(option, value):
+    """The file of any network namespace, e.g. /proc/PID/ns/net or /run/docker/netns/ID: an absolute path. That it
+    is a network namespace is checked when it is opened (_nsfs.is_netns)."""
+    if not isinstance(value, str) or not value.startswith('/') or '\x00' in value or len(value) > 4096:
+        raise InvalidInput(option, value, 'expected the absolute path of a network namespace file, such as '
+                                          '/proc/PID/ns/net or /run/docker/netns/ID')
+    return os.path.normpath(value)
+
+
+def pid(option, value):
+    """A process ID: its network namespace is /proc/PID/ns/net."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4194304:
+        raise InvalidInput(option, value, 'expected a process ID (1 to 4194304)')
     return value
 
 

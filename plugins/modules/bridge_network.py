@@ -135,7 +135,7 @@ network:
 '''
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import batch_main
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.endpoints import BridgeNetwork
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge_network import BridgeNetwork
 
 
 def main():

@@ -370,7 +370,7 @@ ansible_facts:
 '''
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import info_main
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.info import GATHER, NetInfo
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.net_info import GATHER, NetInfo
 
 
 def read(nl, module):

@@ -184,7 +184,7 @@ firewall:
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _specs
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import module_main
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.firewall import PROTOCOLS, Firewall
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.network_firewall import PROTOCOLS, Firewall
 
 
 def main():

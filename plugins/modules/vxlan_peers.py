@@ -98,7 +98,7 @@ peers:
 '''
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import batch_main
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.peers import VxlanPeers
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.vxlan_peers import VxlanPeers
 
 
 def main():

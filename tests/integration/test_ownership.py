@@ -1,4 +1,4 @@
-"""Purge and state=absent remove only what carries the network's mark (endpoints.py): foreign namespaces,
+"""Purge and state=absent remove only what carries the network's mark (_resources/bridge_network.py): foreign namespaces,
 bridges, ports, routes and addresses placed next to ours, some with the very names ours have, all stay.
 (Foreign nft tables and rules: test_firewall.py::test_foreign_tables_and_rules_are_never_touched.)"""
 from harness import ip_json, list_netns, run, sh

@@ -2,7 +2,7 @@
 import pytest
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _nft
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.firewall import Firewall
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.network_firewall import Firewall
 from ansible_collections.linuxnet.fabric.plugins.module_utils._validate import InvalidInput
 
 PARAMS = dict(network='web', netns=None, state='present', bridge='br-web', subnet='172.18.0.0/16', masquerade=True,

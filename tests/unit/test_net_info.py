@@ -1,8 +1,8 @@
-"""net_info's reader (plugins/module_utils/_resources/info.py) without a kernel: input checks and veth peer hints."""
+"""net_info's reader (plugins/module_utils/_resources/net_info.py) without a kernel: input checks and veth peer hints."""
 import pytest
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import NetlinkError, Snapshot
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.info import NetInfo, peer_hints
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.net_info import NetInfo, peer_hints
 from ansible_collections.linuxnet.fabric.plugins.module_utils._validate import InvalidInput
 
 

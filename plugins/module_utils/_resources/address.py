@@ -10,7 +10,7 @@ __metaclass__ = type
 import ipaddress
 import socket
 
-from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _netlink, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource
 
 
@@ -95,11 +95,10 @@ class Address(Resource):
         self.addresses = validate('addresses', params.get('addresses') or [])
 
     def read(self):
-        from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import iface
-        if not iface.netns_ready(self, self.netns):
+        if not self.netns_ready(self.netns):
             return None
         ipr = self.ipr(self.netns)
-        msg = iface.find(self, ipr, 'interface', self.interface, self.netns, needed=self.state == 'present')
+        msg = self.find_link(ipr, 'interface', self.interface, self.netns, needed=self.state == 'present')
         if msg is None:
             return None
         return dict(interface=self.interface, netns=self.netns, addresses=read(ipr, msg['index']))
@@ -107,10 +106,9 @@ class Address(Resource):
     def plan(self, have):
         if have is None and self.state == 'absent':
             return [], None
-        from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import lookup
 
         def index():
-            return lookup(self.ipr(self.netns), self.interface)['index']
+            return _netlink.lookup(self.ipr(self.netns), self.interface)['index']
         plan = AddressPlan(lambda: self.ipr(self.netns), index, self.interface, self.netns, self.addresses,
                            purge=self.purge, state=self.state)
         ops, addresses = plan.plan((have or {}).get('addresses'))

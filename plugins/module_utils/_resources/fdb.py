@@ -10,11 +10,9 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _netlink, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import where
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import iface, link
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import lookup
 
 FLOOD_MAC = '00:00:00:00:00:00'
 
@@ -50,9 +48,9 @@ def describe(ipr, msg, netns, device):
     """An FDB dump message as the fdb module shows it; 'device' is dict(kind, vni) of the interface it is on."""
     state = msg['state']
     master = bool(msg.get_attr('NDA_MASTER')) and not msg['flags'] & NTF_SELF
-    entry = dict(interface=iface.name_of(ipr, msg['ifindex']), netns=netns, mac=msg.get_attr('NDA_LLADDR'),
+    entry = dict(interface=_netlink.name_of(ipr, msg['ifindex']), netns=netns, mac=msg.get_attr('NDA_LLADDR'),
                  master=master, self=not master,
-                 bridge=iface.name_of(ipr, msg.get_attr('NDA_MASTER')) if master else None,
+                 bridge=_netlink.name_of(ipr, msg.get_attr('NDA_MASTER')) if master else None,
                  dst=msg.get_attr('NDA_DST'), vni=None, local=master and bool(state & NUD_PERMANENT),
                  permanent=bool(state & (NUD_PERMANENT | NUD_NOARP)) if master else bool(state & NUD_PERMANENT))
     if device['kind'] == 'vxlan' and not master:
@@ -76,9 +74,9 @@ def read_static(ipr, netns):
     for msg in ipr.fdb('dump'):
         index = msg['ifindex']
         if index not in devices:
-            dev = lookup(ipr, index=index)
-            devices[index] = dict(kind=link.kind_of(dev) if dev is not None else None,
-                                  vni=link.info(dev, 'IFLA_VXLAN_ID') if dev is not None else None)
+            dev = _netlink.lookup(ipr, index=index)
+            devices[index] = dict(kind=_netlink.kind_of(dev) if dev is not None else None,
+                                  vni=_netlink.info(dev, 'IFLA_VXLAN_ID') if dev is not None else None)
         if is_static(msg, devices[index]['kind']):
             found.append(describe(ipr, msg, netns, devices[index]))
     return found
@@ -128,14 +126,14 @@ class Fdb(Resource):
     # --- what the kernel has ---------------------------------------------------------------------
     def read(self):
         self.device = None
-        if not iface.netns_ready(self, self.netns):
+        if not self.netns_ready(self.netns):
             return None
         ipr = self.ipr(self.netns)
-        msg = iface.find(self, ipr, 'interface', self.interface, self.netns, needed=self.state == 'present')
+        msg = self.find_link(ipr, 'interface', self.interface, self.netns, needed=self.state == 'present')
         if msg is None:
             return None
-        self.device = dict(index=msg['index'], kind=link.kind_of(msg), bridge_index=msg.get_attr('IFLA_MASTER'),
-                           bridge=iface.name_of(ipr, msg.get_attr('IFLA_MASTER')), vni=link.info(msg, 'IFLA_VXLAN_ID'))
+        self.device = dict(index=msg['index'], kind=_netlink.kind_of(msg), bridge_index=msg.get_attr('IFLA_MASTER'),
+                           bridge=_netlink.name_of(ipr, msg.get_attr('IFLA_MASTER')), vni=_netlink.info(msg, 'IFLA_VXLAN_ID'))
         self.check_device()
         found = [self.describe(ipr, m) for m in ipr.fdb('dump') if self.mine(m)]
         return found[0] if found else None
@@ -208,7 +206,7 @@ class Fdb(Resource):
     def op(self, command, entry, action):
         def apply():
             ipr = self.ipr(self.netns)
-            kwargs = dict(ifindex=lookup(ipr, entry['interface'])['index'], lladdr=self.mac,
+            kwargs = dict(ifindex=_netlink.lookup(ipr, entry['interface'])['index'], lladdr=self.mac,
                           flags=NTF_MASTER if self.master else NTF_SELF)
             if command != 'del':
                 kwargs['state'] = _state_of(self.master, self.permanent)

@@ -12,39 +12,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import errno
-
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
-from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import NetlinkError, where
+from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import index_of, info, kind_of, lookup, where
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Conflict, Op, Resource
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import address
 
 IFF_UP = 0x1
-
-
-def lookup(ipr, name=None, index=None):
-    """The link message for a name (or index), or None."""
-    try:
-        if index is not None:
-            return ipr.link('get', index=index)[0]
-        return ipr.link('get', ifname=name)[0]
-    except NetlinkError as e:
-        if e.code == errno.ENODEV:
-            return None
-        raise
-
-
-def index_of(ipr, name):
-    """The index of link 'name' (the socket knows it without a request once it has seen the link)."""
-    return ipr.index_of(name) if hasattr(ipr, 'index_of') else lookup(ipr, name)['index']
-
-
-def kind_of(msg):
-    return msg.get_nested('IFLA_LINKINFO', 'IFLA_INFO_KIND') or 'device'
-
-
-def info(msg, attr):
-    return msg.get_nested('IFLA_LINKINFO', 'IFLA_INFO_DATA', attr)
 
 
 class Field(object):
@@ -107,7 +80,7 @@ class Link(Resource):
 
     # --- what the kernel has ---------------------------------------------------------------------
     def read(self):
-        if not self.nl.exists(self.netns) and (self.state == 'absent' or self.missing_in_check(self.netns, self.prefix + 'netns')):
+        if not self.netns_ready(self.netns, self.prefix + 'netns'):
             return None
         msg = lookup(self.ipr_here(), self.name)
         return None if msg is None else self.describe(msg)

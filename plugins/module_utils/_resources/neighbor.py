@@ -10,11 +10,9 @@ __metaclass__ = type
 import ipaddress
 import socket
 
-from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _netlink, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import where
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import iface
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import lookup
 
 NUD = [(0x80, 'permanent'), (0x40, 'noarp'), (0x02, 'reachable'), (0x04, 'stale'), (0x08, 'delay'),
        (0x10, 'probe'), (0x20, 'failed'), (0x01, 'incomplete')]
@@ -61,10 +59,10 @@ class Neighbor(Resource):
         return 'neighbour %s on %s in %s' % (self.ip, self.interface, where(self.netns))
 
     def read(self):
-        if not iface.netns_ready(self, self.netns):
+        if not self.netns_ready(self.netns):
             return None
         ipr = self.ipr(self.netns)
-        msg = iface.find(self, ipr, 'interface', self.interface, self.netns, needed=self.state == 'present')
+        msg = self.find_link(ipr, 'interface', self.interface, self.netns, needed=self.state == 'present')
         if msg is None:
             return None
         for entry in read_all(ipr, msg['index']):
@@ -92,7 +90,7 @@ class Neighbor(Resource):
     def op(self, command, entry, action):
         def apply():
             ipr = self.ipr(self.netns)
-            kwargs = dict(dst=self.ip, ifindex=lookup(ipr, self.interface)['index'], lladdr=entry['mac'],
+            kwargs = dict(dst=self.ip, ifindex=_netlink.lookup(ipr, self.interface)['index'], lladdr=entry['mac'],
                           family=socket.AF_INET6 if ':' in self.ip else socket.AF_INET)
             if command != 'del':
                 kwargs['state'] = NUD_PERMANENT

@@ -8,8 +8,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _nsfs, _validate
+from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import kind_of
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import IFF_UP, kind_of
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import IFF_UP
 
 
 class Netns(Resource):

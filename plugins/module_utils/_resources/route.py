@@ -11,11 +11,9 @@ __metaclass__ = type
 import ipaddress
 import socket
 
-from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _netlink, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import where
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import iface
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import lookup
 
 SCOPES = {'global': 0, 'universe': 0, 'site': 200, 'link': 253, 'host': 254}
 SCOPE_NAMES = {0: 'global', 200: 'site', 253: 'link', 254: 'host', 255: 'nowhere'}
@@ -46,7 +44,7 @@ def describe(ipr, msg):
     """A route message as the module shows it."""
     return dict(dst=network_of(msg).compressed, table=table_of(msg),
                 metric=msg.get_attr('RTA_PRIORITY') or 0, gateway=msg.get_attr('RTA_GATEWAY'),
-                dev=iface.name_of(ipr, msg.get_attr('RTA_OIF')), onlink=bool(msg['flags'] & RTNH_F_ONLINK),
+                dev=_netlink.name_of(ipr, msg.get_attr('RTA_OIF')), onlink=bool(msg['flags'] & RTNH_F_ONLINK),
                 scope=SCOPE_NAMES.get(msg['scope'], msg['scope']), type=TYPES.get(msg['type'], msg['type']))
 
 
@@ -133,7 +131,7 @@ class Route(Resource):
 
     def read(self):
         self.matches = []
-        if not iface.netns_ready(self, self.netns):
+        if not self.netns_ready(self.netns):
             return None
         ipr = self.ipr(self.netns)
         found = [r for r in self.routes(ipr) if self.metric is None or r['metric'] == self.metric]
@@ -182,7 +180,7 @@ class Route(Resource):
             return
         ipr = self.ipr(self.netns)
         dev = route.get('dev')
-        if dev and iface.find(self, ipr, 'dev', dev, self.netns) is None:
+        if dev and self.find_link(ipr, 'dev', dev, self.netns) is None:
             return
         gw = route.get('gateway')
         if not gw or route.get('onlink') or (self.version == 6 and ipaddress.ip_address(gw).is_link_local):
@@ -225,7 +223,7 @@ class Route(Resource):
             if route.get('gateway'):
                 kwargs['gateway'] = route['gateway']
             if route.get('dev'):
-                kwargs['oif'] = lookup(ipr, route['dev'])['index']
+                kwargs['oif'] = _netlink.lookup(ipr, route['dev'])['index']
             if command == 'del':
                 kwargs['type'] = next(k for k, v in TYPES.items() if v == route['type'])
             if self.version == 4:

@@ -17,7 +17,6 @@ import os
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _nsfs, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import describe as describe_error, where
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import iface
 
 PROC_SYS = '/proc/sys'
 
@@ -48,7 +47,7 @@ class Sysctl(Resource):
         return '%s in %s' % (self.name, where(self.netns))
 
     def read(self):
-        if not iface.netns_ready(self, self.netns):
+        if not self.netns_ready(self.netns):
             return None
         with _nsfs.enter(self.netns):
             try:

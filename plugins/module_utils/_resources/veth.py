@@ -10,9 +10,9 @@ __metaclass__ = type
 import os
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
-from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import where
+from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import kind_of, lookup, where
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Conflict, Op
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import Link, kind_of, lookup
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import Link
 
 PEER_KEYS = ('name', 'netns', 'mtu', 'mac_address', 'up', 'addresses')
 

@@ -10,17 +10,14 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
-from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import where
+from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import info, lookup, where
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import fdb
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import Field, Link, as_bool, info, lookup
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import Field, Link, as_bool
 
 
 class AddressField(Field):
     """An IPv4 or IPv6 attribute pair (IFLA_VXLAN_LOCAL / IFLA_VXLAN_LOCAL6)."""
-
-    def __init__(self, attr, kwarg):
-        super(AddressField, self).__init__(attr, kwarg)
 
     def read(self, msg):
         return info(msg, self.attr) or info(msg, self.attr + '6')

@@ -13,8 +13,8 @@ __metaclass__ = type
 import socket
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
+from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import kind_of, lookup
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import fdb, neighbor, route
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import kind_of, lookup
 
 
 class VxlanPeers(object):

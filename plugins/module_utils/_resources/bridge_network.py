@@ -19,9 +19,9 @@ import ipaddress
 import re
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
+from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import lookup
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import address
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge import Bridge
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import lookup
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.netns import Netns
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.route import Route
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.veth import Veth

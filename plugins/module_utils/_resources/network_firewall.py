@@ -26,7 +26,6 @@ import ipaddress
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _nft, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import where
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Conflict, Op, Resource
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import iface
 
 BASE_CHAINS = (  # name, type, hook, priority (dstnat -100, srcnat 100, filter 0)
     ('prerouting', 'nat', 'prerouting', -100),
@@ -185,7 +184,7 @@ class Firewall(Resource):
     # --- what the kernel has -------------------------------------------------------------------------------------
     def read(self):
         self.table = None
-        if not iface.netns_ready(self, self.netns):
+        if not self.netns_ready(self.netns):
             return None
         objects = _nft.list_table(self.netns)
         if objects is None:

@@ -15,10 +15,10 @@ __metaclass__ = type
 from collections import OrderedDict
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _nsfs, _validate
-from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import NamespaceMissing
+from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import NamespaceMissing, kind_of
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import fdb, neighbor, route
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge import Bridge
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import Link, kind_of
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import Link
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.veth import Veth
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.vxlan import Vxlan
 
