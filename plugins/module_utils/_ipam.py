@@ -48,7 +48,8 @@ class Family(object):
             return self.subnet.network_address + 1
         gateway = ipaddress.ip_address(_validate.ip(option, value, self.version))
         if gateway not in self.subnet or self.reserved(gateway):
-            raise _validate.InvalidInput(option, value, 'must be a host address inside %s' % self.subnet)
+            raise _validate.InvalidInput(option, value, 'must be a host address inside %s %s' % (
+                'subnet' if self.version == 4 else 'subnet6', self.subnet))
         return gateway
 
     def _range(self, option, value):
