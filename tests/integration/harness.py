@@ -350,8 +350,9 @@ def snapshot():
 
 def nft_rules(netns):
     """The rules of the collection's table as nft prints them, without handles (sorted; [] without the table)."""
-    proc = subprocess.run(_cmd(netns, 'nft', 'list', 'table', 'inet', 'linuxnet_fabric'), capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run((['ip', 'netns', 'exec', netns] if netns else []) + ['nft', 'list', 'table', 'inet',
+                                                                               'linuxnet_fabric'],
+                          capture_output=True, text=True, check=False)
     return sorted(line.strip() for line in proc.stdout.splitlines() if 'comment "fabric:' in line)
 
 
