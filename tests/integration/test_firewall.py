@@ -217,7 +217,8 @@ def test_ipv6_network_and_a_second_network_share_the_table():
     nft(HOST, 'add', 'chain', *TABLE, 'forward', '{ type filter hook forward priority filter; policy drop; }')
     fixed = run([fw('a', **CREATE)])[0]
     assert_ok(fixed, True)
-    assert fixed['actions'] == ['set policy of chain inet linuxnet_fabric forward: drop -> accept']
+    assert [a for a in fixed['actions'] if 'assuming' not in a] == [  # the note: br-a does not exist here
+        'set policy of chain inet linuxnet_fabric forward: drop -> accept']
     assert 'hook forward priority filter; policy accept;' in ruleset()
 
 
