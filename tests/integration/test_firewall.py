@@ -146,7 +146,7 @@ MODIFY = dict(masquerade=False, published_ports=[dict(address='10.88.1.3', port=
 
 def test_firewall_lifecycle():
     """check fresh -> create -> rerun -> check converged -> check modify -> modify -> rerun -> absent x2."""
-    run([task('netns', name=HOST)])
+    run([task('netns', name=HOST), task('bridge', name='br-a', netns=HOST)])  # its route_localnet is set too
     empty = ruleset()
     fresh = run([checked(fw('a', **CREATE))])[0]
     assert_ok(fresh, True)

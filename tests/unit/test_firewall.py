@@ -289,27 +289,56 @@ def test_binding_of_rules_as_nft_lists_them():
     assert binding_of([{'match': {'op': '==', 'left': {'meta': {'key': 'oifname'}}, 'right': 'br-a'}}]) is None
 
 
-def test_the_module_converges_route_localnet_around_the_rules():
-    class Nl(object):
-        planned = set()
+class Nl(object):
+    """What NetworkFirewall asks of the Netlink: the namespace exists."""
 
-    batch = NetworkFirewall(Nl(), dict(PARAMS, published_ports=[dict(address='172.18.0.2', port=80, host_port=8080)]), check_mode=True)
-    batch._bridge_exists = lambda: True
-    resources = batch.resources()
-    assert [r.kind for r in resources] == ['firewall', 'sysctl'] and resources[1].value == '1'  # after the rules
+    def __init__(self):
+        self.planned = set()
+
+    @staticmethod
+    def exists(netns):
+        return True
+
+
+def module_batch(check_mode=True, bridge_exists=True, **options):
+    batch = NetworkFirewall(Nl(), dict(PARAMS, **options), check_mode=check_mode)
+    batch._bridge_exists = lambda: bridge_exists
+    return batch, [(r.kind, getattr(r, 'value', None)) for r in batch.resources()]
+
+
+PORT = dict(address='172.18.0.2', port=80, host_port=8080)
+
+
+def test_the_module_converges_route_localnet_around_the_rules():
+    batch, order = module_batch(published_ports=[PORT])
+    assert order == [('firewall', None), ('sysctl', '1')]  # a 1 after the rules that guard it
     state = dict(network='web', rules=['x'])
     sysctl = dict(name='net.ipv4.conf.br-web.route_localnet', netns=None)
     before, after = batch.summarize([dict(before={}, after=state),
                                      dict(before=dict(sysctl, value='0'), after=dict(sysctl, value='1'))])
     assert before == {} and after == dict(state, sysctls={'net.ipv4.conf.br-web.route_localnet': '1'})
-    batch = NetworkFirewall(Nl(), dict(PARAMS), check_mode=True)
-    batch._bridge_exists = lambda: True
-    assert [r.kind for r in batch.resources()] == ['sysctl', 'firewall']  # a 0 goes before the rules
-    batch = NetworkFirewall(Nl(), dict(PARAMS, published_ports=[dict(address='172.18.0.2', port=80, host_port=8080)]), check_mode=True)
-    batch._bridge_exists = lambda: False
-    assert [r.kind for r in batch.resources()] == ['firewall']
+    assert module_batch()[1] == [('sysctl', '0'), ('firewall', None)]  # a 0 before the rules
+
+
+def test_a_bridge_that_is_not_there():
+    # Check mode takes it as there (an earlier task makes it), as the rules do; a run leaves it to a later run.
+    batch, order = module_batch(published_ports=[PORT], bridge_exists=False)
+    assert order == [('firewall', None), ('sysctl', '1')] and ('link', None, 'br-web') in batch.nl.planned
+    batch, order = module_batch(check_mode=False, published_ports=[PORT], bridge_exists=False)
+    assert order == [('firewall', None)]
     assert batch.firewall.notes == ["bridge 'br-web' is not in the current netns: net.ipv4.conf.br-web.route_localnet"
                                     "=1 (for 127.0.0.1) is left to a run that finds it, assuming the bridge comes later"]
+    assert module_batch(check_mode=False, bridge_exists=False)[1] == [('firewall', None)]  # no 0 to set
+
+
+def test_absent_sets_route_localnet_of_the_bridge_back_to_0(monkeypatch):
+    made = firewall(published_ports=[PORT])
+    assert module_batch(state='absent')[1] == [('sysctl', '0'), ('firewall', None)]  # bridge given
+    monkeypatch.setattr(Firewall, 'read', lambda fw: table(fw, others(made)) and None)
+    batch = NetworkFirewall(Nl(), dict(network='web', state='absent'), check_mode=True)
+    batch._bridge_exists = lambda: True
+    assert [(r.kind, getattr(r, 'name', None)) for r in batch.resources()] == [
+        ('sysctl', 'net.ipv4.conf.br-web.route_localnet'), ('firewall', None)]  # the bridge of its rules
 
 
 @pytest.mark.parametrize('options,message', [

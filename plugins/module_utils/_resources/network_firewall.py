@@ -164,6 +164,8 @@ class Firewall(Resource):
         self.state = p.get('state') or 'present'
         self.table = None  # the table as read: dict(chains, rules, foreign)
         self.bindings, self.localhost = [], False
+        self.bridge = None if self.state == 'present' or p.get('bridge') is None else _validate.ifname(
+            'bridge', p['bridge'])  # with absent: the bridge whose route_localnet goes back to 0 (see sysctls)
         self.want = self.wanted(p) if self.state == 'present' else []
 
     # --- validation: everything is checked before nft is run -----------------------------------------------------
@@ -367,11 +369,22 @@ class Firewall(Resource):
     def sysctls(self):
         """The sysctls the rules need, as params of the sysctl resource (_resources/sysctl.py): route_localnet of
         the bridge, 1 while a port answers on 127.0.0.1 and 0 otherwise (1 without the input rule of 'localhost'
-        would let endpoints reach the host's loopback services). Set a 1 after the rules, a 0 before them."""
-        if self.state != 'present':
+        would let endpoints reach the host's loopback services), 0 with state=absent. Converge a 1 after the rules
+        and a 0 before them; none for a bridge that is not there (or that goes in the same run)."""
+        if self.bridge is None:
             return []
         return [dict(netns=self.netns, name='net.ipv4.conf.%s.route_localnet' % self.bridge.replace('.', '/'),
                      value='1' if self.localhost else '0')]
+
+    def bridge_in_table(self):
+        """The bridge this network's membership rule names (after read()), or None."""
+        for rule in self.mine():
+            if rule['chain'] == 'to_bridges':
+                for stmt in rule['expr']:
+                    test = stmt.get('match') or {}
+                    if test.get('left') == meta('oifname') and isinstance(test.get('right'), str):
+                        return test['right']
+        return None
 
     # --- what the kernel has -------------------------------------------------------------------------------------
     def read(self):
@@ -529,20 +542,29 @@ class NetworkFirewall(object):
 
     def resources(self):
         fw, before, after = self.firewall, [], []
+        if not self.nl.exists(fw.netns):
+            self.order = [fw]  # the firewall says what it assumes (check mode) or fails
+            return self.order
+        if fw.state == 'absent' and fw.bridge is None:
+            fw.read()
+            fw.bridge = fw.bridge_in_table()
         for params in fw.sysctls():
             if not self._bridge_exists():
-                if params['value'] != '0':
+                if params['value'] == '0':
+                    continue  # a bridge that is not there needs no reset
+                if not self.check_mode:
                     fw.note("bridge '%s' is not in %s: %s=%s (for 127.0.0.1) is left to a run that finds it, "
                             "assuming the bridge comes later" % (fw.bridge, where(fw.netns), params['name'],
                                                                 params['value']))
-                continue
+                    continue
+                # Check mode takes the bridge as there, as the rules do (an earlier task makes it).
+                self.nl.planned.add(('link', fw.netns, fw.bridge))
             (before if params['value'] == '0' else after).append(Sysctl(self.nl, params, self.check_mode))
         self.order = before + [fw] + after
         return self.order
 
     def _bridge_exists(self):
-        netns = self.firewall.netns
-        return self.nl.exists(netns) and lookup(self.nl.ipr(netns), self.firewall.bridge) is not None
+        return lookup(self.nl.ipr(self.firewall.netns), self.firewall.bridge) is not None
 
     def summarize(self, results):
         """The firewall's state, with 'sysctls' {name: value} of the sysctls it keeps while it has rules."""
