@@ -616,6 +616,15 @@ def test_new_options_check_mode_idempotence_and_removal():
         'net.ipv4.conf.br-a.route_localnet': '0'}
     assert changed['diff']['before']['sysctls'] == {'net.ipv4.conf.br-a.route_localnet': '1'}
 
+    # absent (no bridge given: the one its rules name) takes route_localnet back to 0 with the rules.
+    assert_ok(run([fw('a', **create)])[0], True)
+    predicted, gone = run([checked(fw('a', state='absent')), fw('a', state='absent')])
+    assert_ok(gone, True)
+    assert predicted['actions'] == gone['actions']
+    assert gone['actions'][0] == "set net.ipv4.conf.br-a.route_localnet to 0 in netns 'fw-host'"
+    assert gone['actions'][-1] == 'delete table inet linuxnet_fabric (no rules left in it)'
+    assert route_localnet('br-a') == '0' and ruleset() == '' and gone['firewall'] == {}
+
 
 def test_a_host_port_of_another_network_is_refused_with_nothing_changed():
     dual_stack_topology()
