@@ -300,9 +300,17 @@ class Nl(object):
         return True
 
 
-def module_batch(check_mode=True, bridge_exists=True, **options):
+class Link(object):
+    def __init__(self, alias=None):
+        self.alias = alias
+
+    def get_attr(self, name):
+        return self.alias if name == 'IFLA_IFALIAS' else None
+
+
+def module_batch(check_mode=True, bridge_exists=True, alias=None, **options):
     batch = NetworkFirewall(Nl(), dict(PARAMS, **options), check_mode=check_mode)
-    batch._bridge_exists = lambda: bridge_exists
+    batch._bridge = lambda: Link(alias) if bridge_exists else None
     return batch, [(r.kind, getattr(r, 'value', None)) for r in batch.resources()]
 
 
@@ -336,9 +344,12 @@ def test_absent_sets_route_localnet_of_the_bridge_back_to_0(monkeypatch):
     assert module_batch(state='absent')[1] == [('sysctl', '0'), ('firewall', None)]  # bridge given
     monkeypatch.setattr(Firewall, 'read', lambda fw: table(fw, others(made)) and None)
     batch = NetworkFirewall(Nl(), dict(network='web', state='absent'), check_mode=True)
-    batch._bridge_exists = lambda: True
+    batch._bridge = Link
     assert [(r.kind, getattr(r, 'name', None)) for r in batch.resources()] == [
         ('sysctl', 'net.ipv4.conf.br-web.route_localnet'), ('firewall', None)]  # the bridge of its rules
+    # A bridge that bridge_network made for this network goes with it (in the same run or just before).
+    assert module_batch(state='absent', alias='fabric:web')[1] == [('firewall', None)]
+    assert module_batch(state='absent', alias='fabric:web2')[1] == [('sysctl', '0'), ('firewall', None)]
 
 
 @pytest.mark.parametrize('options,message', [

@@ -549,7 +549,10 @@ class NetworkFirewall(object):
             fw.read()
             fw.bridge = fw.bridge_in_table()
         for params in fw.sysctls():
-            if not self._bridge_exists():
+            bridge = self._bridge()
+            if fw.state == 'absent' and bridge is not None and bridge.get_attr('IFLA_IFALIAS') == 'fabric:' + fw.network:
+                continue  # the bridge_network module made it for this network: it goes with the network
+            if bridge is None:
                 if params['value'] == '0':
                     continue  # a bridge that is not there needs no reset
                 if not self.check_mode:
@@ -563,8 +566,8 @@ class NetworkFirewall(object):
         self.order = before + [fw] + after
         return self.order
 
-    def _bridge_exists(self):
-        return lookup(self.nl.ipr(self.firewall.netns), self.firewall.bridge) is not None
+    def _bridge(self):
+        return lookup(self.nl.ipr(self.firewall.netns), self.firewall.bridge)
 
     def summarize(self, results):
         """The firewall's state, with 'sysctls' {name: value} of the sysctls it keeps while it has rules."""
