@@ -180,40 +180,52 @@ class Firewall(Resource):
                                                                                  'masquerade)')
         self.bindings = self.published(p.get('published_ports') or [])
         vxlan = self.vxlan(p.get('vxlan_port'), p.get('vxlan_peers'))
-        br, mark = self.bridge, tag(self.network)
-        rules = []
-        # 'masquerade' goes with 'subnet' (IPv6 too, as before subnet6 existed), 'masquerade6' with 'subnet6'.
-        subnet = self.subnets['subnet']
-        for option, net in (('masquerade', subnet), ('masquerade6', self.subnets['subnet6'])):
+        self.localhost = any(b['version'] == 4 and (b['host_ip'] is None or ipaddress.ip_address(
+            b['host_ip']).is_loopback) for b in self.bindings)
+        rules = self.nat_rules(options) + self.membership_rules()
+        if options['isolate']:
+            br = self.bridge
+            rules += [('forward', tag(self.network) + 'isolate', [
+                match(meta('iifname'), br), match(meta('oifname'), br, '!='), verdict('jump', 'to_bridges')]),
+                ('forward', tag(self.network) + 'isolate', [
+                    match(meta('oifname'), br), match(meta('iifname'), br, '!='), verdict('jump', 'from_bridges')])]
+        for binding in self.bindings:
+            rules += self.publish_rules(binding)
+        return rules + vxlan
+
+    def nat_rules(self, options):
+        """Masquerade: egress (masquerade with 'subnet', IPv6 too as before subnet6 existed; masquerade6 with
+        'subnet6'), hairpin (an endpoint reaching a published port of its own network through the host) and
+        localhost (127.0.0.1 to a published port, with the input rule that keeps the bridge's route_localnet from
+        opening the host's loopback to endpoints)."""
+        br, mark, rules = self.bridge, tag(self.network), []
+        for option in ('masquerade', 'masquerade6'):
+            net = self.subnets['subnet' if option == 'masquerade' else 'subnet6']
             if net is not None and options[option]:
                 rules.append(('postrouting', mark + option, [
                     match(payload(ip_proto(net.version), 'saddr'), prefix(net)), match(meta('oifname'), br, '!='),
                     verdict('masquerade')]))
-        for version in (4, 6):  # an endpoint reaching a published port of its own network through the host
+        for version in (4, 6):
             if any(b['version'] == version and 'prerouting' in b['chains'] for b in self.bindings):
                 rules.append(('postrouting', mark + 'hairpin', [
                     match(payload(ip_proto(version), 'saddr'), prefix(self.subnets[version])),
                     match(meta('oifname'), br), match(ct('status'), 'dnat', 'in'), verdict('masquerade')]))
-        self.localhost = any(b['version'] == 4 and (b['host_ip'] is None or ipaddress.ip_address(
-            b['host_ip']).is_loopback) for b in self.bindings)
-        if self.localhost:  # 127.0.0.1 to a published port; route_localnet on B may not open the host's loopback
+        if self.localhost:
             rules += [('postrouting', mark + 'localhost', [match(payload('ip', 'saddr'), prefix(LOOPBACK4)),
                                                            match(meta('oifname'), br), verdict('masquerade')]),
                       ('input', mark + 'localhost', [
                           match(meta('iifname'), br), match(payload('ip', 'daddr'), prefix(LOOPBACK4)),
                           match(ct('state'), {'set': ['established', 'related']}, '!='), verdict('drop')])]
+        return rules
+
+    def membership_rules(self):
+        """Every network's bridge in to_bridges and from_bridges: connections to published ports (DNAT) pass,
+        the rest is dropped when an isolated network jumps there."""
+        rules = []
         for chain, key in (('to_bridges', 'oifname'), ('from_bridges', 'iifname')):
-            rules += [(chain, mark + 'bridge', [match(meta(key), br), match(ct('status'), 'dnat', 'in'),
-                                                verdict('return')]),
-                      (chain, mark + 'bridge', [match(meta(key), br), verdict('drop')])]
-        if options['isolate']:
-            rules += [('forward', mark + 'isolate', [match(meta('iifname'), br), match(meta('oifname'), br, '!='),
-                                                     verdict('jump', 'to_bridges')]),
-                      ('forward', mark + 'isolate', [match(meta('oifname'), br), match(meta('iifname'), br, '!='),
-                                                     verdict('jump', 'from_bridges')])]
-        for binding in self.bindings:
-            rules += self.publish_rules(binding)
-        rules += vxlan
+            rules += [(chain, tag(self.network) + 'bridge', [match(meta(key), self.bridge),
+                                                             match(ct('status'), 'dnat', 'in'), verdict('return')]),
+                      (chain, tag(self.network) + 'bridge', [match(meta(key), self.bridge), verdict('drop')])]
         return rules
 
     @staticmethod
