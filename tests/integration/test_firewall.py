@@ -643,10 +643,11 @@ def test_a_host_port_of_another_network_is_refused_with_nothing_changed():
          'tcp port 8080 on all IPv6 addresses is already published by network a'),
         (dict(bridge='br-a'), "bridge='br-a': already belongs to network a in netns 'fw-host'"),
     ]
-    for options, message in cases:
-        for result in run([checked(fw('b', **options)), fw('b', **options)]):
+    results = run([t for options, _ in cases for t in (checked(fw('b', **options)), fw('b', **options))])
+    for i, (options, message) in enumerate(cases):
+        for result in results[2 * i:2 * i + 2]:
             assert result['failed'] and not result['changed'] and message in result['msg'], (options, result)
-        assert ruleset() == before and route_localnet('br-b') == '0'
+    assert ruleset() == before and route_localnet('br-b') == '0'
     # The same host port on another host address, protocol or family is not a conflict.
     fine = [dict(address='10.88.2.2', port=80, host_port=8443, host_ip='198.51.100.1'),
             dict(address='10.88.2.2', port=80, host_port=8080, protocol='udp'),
