@@ -122,8 +122,8 @@ def _right(value, quoted=False):
         return '{ %s }' % ', '.join(sorted(_right(v, quoted) for v in value['set']))
     if isinstance(value, dict) and 'map' in value:  # 'tcp dport map { 8000 : 9000, 8001 : 9001 }'
         pairs = sorted(value['map']['data']['set'], key=lambda kv: _sort_key(kv[0]))
-        return '%s map { %s }' % (_left(value['map']['key']), ', '.join('%s : %s' % (_right(k), _right(v))
-                                                                       for k, v in pairs))
+        elements = ', '.join('%s : %s' % (_right(k), _right(v)) for k, v in pairs)
+        return '%s map { %s }' % (_left(value['map']['key']), elements)
     if isinstance(value, str):
         return '"%s"' % value if quoted else value
     if isinstance(value, (int, float)) and not isinstance(value, bool):

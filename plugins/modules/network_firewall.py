@@ -30,7 +30,7 @@ description:
   - Published ports answer where Docker's do. From other hosts on the host's addresses (C(prerouting) DNAT), from
     the host itself on its own addresses and on C(127.0.0.1) (C(output) DNAT; 127.0.0.0/8 is masqueraded towards
     the bridge, and the module sets C(net.ipv4.conf.BRIDGE.route_localnet) to 1 while such a port exists, else
-    to 0), from an endpoint of the same network through a host address (hairpin: masqueraded on the way back into
+    to 0), from an endpoint of the same network through a host address (hairpin, masqueraded on the way back into
     the bridge) and from an endpoint of another network. Not on C([::1]), which IPv6 cannot send out of the host.
   - IP forwarding (C(net.ipv4.ip_forward), C(net.ipv6.conf.all.forwarding)) is not changed here; set it with
     M(linuxnet.fabric.sysctl).

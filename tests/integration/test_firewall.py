@@ -444,8 +444,8 @@ NET_A = dict(subnet6='fd00:88:1::/64', published_ports=[
     dict(address='10.88.1.3', port=80, host_port=8443, host_ip='198.51.100.11'),
     dict(address='10.88.1.3', port=80, host_port=8444, host_ip='127.0.0.1')])
 NET_B = dict(subnet6='fd00:88:2::/64')
-NET_C = dict(subnet=None, subnet6='fd00:88:3::/64', published_ports=[dict(address6='fd00:88:3::2', port=80,
-                                                                           host_port=8081)])
+NET_C = dict(subnet=None, subnet6='fd00:88:3::/64',
+             published_ports=[dict(address6='fd00:88:3::2', port=80, host_port=8081)])
 A1 = ('a1', 'tcp/80', 'tcp/9000', 'tcp/9001', 'udp/53')
 
 
@@ -643,7 +643,7 @@ def test_a_host_port_of_another_network_is_refused_with_nothing_changed():
          'tcp port 8080 on all IPv6 addresses is already published by network a'),
         (dict(bridge='br-a'), "bridge='br-a': already belongs to network a in netns 'fw-host'"),
     ]
-    results = run([t for options, _ in cases for t in (checked(fw('b', **options)), fw('b', **options))])
+    results = run([t for case in cases for t in (checked(fw('b', **case[0])), fw('b', **case[0]))])
     for i, (options, message) in enumerate(cases):
         for result in results[2 * i:2 * i + 2]:
             assert result['failed'] and not result['changed'] and message in result['msg'], (options, result)

@@ -238,8 +238,8 @@ B = firewall(network='b', bridge='br-b', subnet='172.19.0.0/16', subnet6='fd00:1
 
 
 @pytest.mark.parametrize('port,message', [
-    (dict(address='172.18.0.2', port=80, host_port=8005), 'tcp ports 8000-8010 on all IPv4 addresses is already '
-                                                           'published by network b'),
+    (dict(address='172.18.0.2', port=80, host_port=8005),
+     'tcp ports 8000-8010 on all IPv4 addresses is already published by network b'),
     (dict(address='172.18.0.2', port='80-89', host_port='8010-8019'), 'tcp ports 8000-8010'),
     (dict(address='172.18.0.2', port=80, host_port=8000, host_ip='127.0.0.1'), 'tcp ports 8000-8010'),
     (dict(address='172.18.0.2', port=53, host_port=53, protocol='udp'), 'udp port 53 on 192.0.2.1'),

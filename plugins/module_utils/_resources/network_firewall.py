@@ -176,8 +176,8 @@ class Firewall(Resource):
         options = dict(masquerade=True, masquerade6=False, isolate=True)
         options.update((k, p[k]) for k in options if p.get(k) is not None)
         if options['masquerade6'] and p.get('subnet6') is None:
-            raise _validate.InvalidInput('masquerade6', options['masquerade6'], 'needs subnet6 (the IPv6 prefix to '
-                                                                                 'masquerade)')
+            raise _validate.InvalidInput('masquerade6', options['masquerade6'],
+                                         'needs subnet6 (the IPv6 prefix to masquerade)')
         self.bindings = self.published(p.get('published_ports') or [])
         vxlan = self.vxlan(p.get('vxlan_port'), p.get('vxlan_peers'))
         self.localhost = any(b['version'] == 4 and (b['host_ip'] is None or ipaddress.ip_address(
@@ -569,8 +569,8 @@ class NetworkFirewall(object):
                     continue  # a bridge that is not there needs no reset
                 if not self.check_mode:
                     fw.note("bridge '%s' is not in %s: %s=%s (for 127.0.0.1) is left to a run that finds it, "
-                            "assuming the bridge comes later" % (fw.bridge, where(fw.netns), params['name'],
-                                                                params['value']))
+                            "assuming the bridge comes later"
+                            % (fw.bridge, where(fw.netns), params['name'], params['value']))
                     continue
                 # Check mode takes the bridge as there, as the rules do (an earlier task makes it).
                 self.nl.planned.add(('link', fw.netns, fw.bridge))
