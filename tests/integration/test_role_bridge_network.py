@@ -265,13 +265,15 @@ def test_two_networks_on_one_host_cannot_reach_each_other():
     assert ip_json('db-2', 'route', 'show', 'default')[0]['gateway'] == '10.20.0.254'
     comments = sorted(set(r.get('comment') for r in table_rules()))
     assert comments == ['fabric:backend:bridge', 'fabric:backend:isolate', 'fabric:backend:masquerade',
-                        'fabric:docker0:bridge', 'fabric:docker0:isolate', 'fabric:docker0:masquerade',
-                        'fabric:docker0:publish:tcp:8080']
-    # A published port of one network is not a way into it from the other.
+                        'fabric:docker0:bridge', 'fabric:docker0:hairpin', 'fabric:docker0:isolate',
+                        'fabric:docker0:localhost', 'fabric:docker0:masquerade', 'fabric:docker0:publish:tcp:8080']
+    # A published port of one network answers the other, through the host as Docker's do (issue 12), and is the
+    # only way in.
     with server('nginx-1', PY, '-m', 'http.server', '8000', '--bind', '172.17.0.2'):
         assert listening('nginx-1', 8000)
         assert python(HOST, HTTP_GET, 'http://10.20.0.254:8080/') == '200'
-        assert python('db-1', HTTP_GET, 'http://10.20.0.254:8080/') is None
+        assert python('db-1', HTTP_GET, 'http://10.20.0.254:8080/') == '200'
+        assert python('db-1', HTTP_GET, 'http://172.17.0.2:8000/') is None
 
 
 def endpoint_addresses(*names):
