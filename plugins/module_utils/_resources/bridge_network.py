@@ -265,6 +265,8 @@ class BridgeNetwork(object):
             if self.overlay:
                 self.mtu = self.overlay.mtu(self.mtu)
         firewall = self._firewall()
+        if self.state == 'present' and self.firewall:
+            firewall.preflight()  # a host port or the bridge another network has: refused before anything is built
         stale = stale_devices(self, self.overlay.params() if self.overlay else None)
         resources += stale
         old_bridges = [b for b in bridges if b != self.bridge or self.state == 'absent']
@@ -288,7 +290,12 @@ class BridgeNetwork(object):
             resources += self.overlay.routed_peers(fresh=any(d.name == self.overlay.name for d in stale))
         resources += [Sysctl(self.nl, dict(netns=self.netns, name=name, value='1'), self.check_mode)
                       for name in self.forwarding()]
-        return resources + [firewall] + self._replaced_leftovers() + [
+        # The firewall's sysctls (route_localnet of the bridge, for ports on 127.0.0.1): a 1 after its rules, a 0
+        # before them (and none on a bridge made in this run: 0 is the kernel's default).
+        local = [Sysctl(self.nl, p, self.check_mode) for p in firewall.sysctls()]
+        exists = self.link_exists(self.netns, self.bridge)
+        resources += [r for r in local if r.value == '0' and exists] + [firewall] + [r for r in local if r.value == '1']
+        return resources + self._replaced_leftovers() + [
             Leases(self.nl, self.lease_file, self.lease_content(), self.check_mode)]
 
     def _replaced_leftovers(self):

@@ -28,6 +28,7 @@ class AddressField(Field):
 
 class Vxlan(Link):
     kind = 'vxlan'
+    learnt = ()  # what describe() found the device learnt from received frames: [(mac, remote VTEP)]
     manages_addresses = True
     immutable = ('vni', 'dstport')
     fields = {
@@ -70,6 +71,7 @@ class Vxlan(Link):
             dev_msg = lookup(self.ipr_here(), index=dev) if dev else None
             state['dev'] = dev_msg.get_attr('IFLA_IFNAME') if dev_msg else None
             state['remotes'] = fdb.read_flood(self.ipr_here(), msg['index'])
+            self.learnt = fdb.read_learned(self.ipr_here(), msg['index'])  # not state: it comes and goes by itself
         return state
 
     def create_kwargs(self):
@@ -105,5 +107,5 @@ class Vxlan(Link):
                                                      have.get('remotes'), self.want['remotes'])
             ops.extend(flood)
             if not creating:
-                ops.extend(fdb.plan_forget(self.ipr_here, self.index, self.label, self.want['remotes']))
+                ops.extend(fdb.plan_forget(self.ipr_here, self.index, self.label, self.learnt, self.want['remotes']))
         return ops
