@@ -12,18 +12,21 @@ import os
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import kind_of, lookup, where
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Conflict, Op
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import Link
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import COMMON, MASTER, Field, Link
 
 PEER_KEYS = ('name', 'netns', 'mtu', 'mac_address', 'up', 'addresses')
+PEER = Field('The other end. Required with O(state=present).', dict(type='dict', options=dict(
+    (name, dict(COMMON[name].spec)) for name in PEER_KEYS + ('purge_addresses',))), compared=False)
 
 
 class VethEnd(Link):
     kind = 'veth'
-    manages_addresses = True
 
 
 class Veth(VethEnd):
     """This end is the resource; the peer is found wherever it lives (through IFLA_LINK_NETNSID)."""
+    fields = dict(master=MASTER, peer=PEER)
+    module_kwargs = dict(required_if=[('state', 'present', ['peer'])])
 
     def __init__(self, nl, params, check_mode):
         super(Veth, self).__init__(nl, params, check_mode)
