@@ -10,7 +10,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge import Bridge
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.macvlan import Macvlan
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.veth import Veth
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.vxlan import Vxlan
 
-KINDS = dict((kind.kind, kind) for kind in (Bridge, Veth, Vxlan))
+KINDS = dict((kind.kind, kind) for kind in (Bridge, Macvlan, Veth, Vxlan))
