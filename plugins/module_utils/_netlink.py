@@ -68,7 +68,7 @@ except ImportError:
     IPRoute = None
     PYROUTE2_IMPORT_ERROR = traceback.format_exc()
 
-    class NetlinkError(Exception):
+    class NetlinkError(Exception):  # type: ignore[no-redef]
         code = 0
 
 

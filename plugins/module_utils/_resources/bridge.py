@@ -42,7 +42,7 @@ class Bridge(Link):
                           attr='IFLA_BR_AGEING_TIME', kwarg='br_ageing_time', to_kernel=_ticks, from_kernel=_seconds),
     )
 
-    def validate(self, p: Dict[str, Any]) -> LinkState:
+    def validate(self, p: Dict[str, Any]) -> Dict[str, Any]:
         want = super(Bridge, self).validate(p)
         if 'forward_delay' in want:
             low = 2 if p.get('stp') else 0  # with STP on the kernel only takes 2..30 s

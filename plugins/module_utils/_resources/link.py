@@ -15,11 +15,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-from typing import Any, Callable, Dict, List, Optional, Tuple, Type, TypedDict, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Type, TypedDict, Union, cast
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _specs, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import index_of, info, kind_of, lookup, where
-from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Conflict, Op, Resource, module_main
+from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Conflict, Op, Resource, State, module_main
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import address
 
 IFF_UP = 0x1
@@ -87,7 +87,7 @@ class Field(object):
 
     def kwargs(self, link: 'Link', value: Any) -> Dict[str, Any]:
         """What pyroute2 is asked for to set 'value' (at apply time: a lower device may be made by an earlier op)."""
-        return {self.kwarg: self.to_kernel(value)}
+        return {str(self.kwarg): self.to_kernel(value)}
 
     def replaces(self, old: Any, new: Any) -> bool:
         return self.immutable(old, new) if callable(self.immutable) else bool(self.immutable)
@@ -128,7 +128,7 @@ class LowerLinkField(Field):
         return state
 
     def kwargs(self, link: 'Link', value: Any) -> Dict[str, Any]:
-        return {self.kwarg: index_of(link.ipr(self.netns(link), self.netns_option or 'netns'), value)}
+        return {str(self.kwarg): index_of(link.ipr(self.netns(link), self.netns_option or 'netns'), value)}
 
     def check_exists(self, link: 'Link', option: str, name: str) -> None:
         """At plan time: the lower device exists, or in check mode an earlier task may make it (noted)."""
@@ -186,7 +186,7 @@ class Link(Resource):
         self.netns = COMMON['netns'].value(prefix + 'netns', params.get('netns'))  # type: Optional[str]
         self.state = params.get('state') or 'present'  # type: str
         self.recreate = params.get('recreate') or False  # type: bool
-        self.want = {}  # type: LinkState
+        self.want = {}  # type: Dict[str, Any]
         if self.state == 'present':
             self.want = self.validate(params)
 
@@ -201,7 +201,7 @@ class Link(Resource):
         return dict((name, dict(field.spec)) for name, field in cls.options().items())
 
     # --- what the user set -------------------------------------------------------------------------
-    def validate(self, p: Dict[str, Any]) -> LinkState:
+    def validate(self, p: Dict[str, Any]) -> Dict[str, Any]:
         want = {}
         for name, field in self.options().items():
             if field.compared:
@@ -210,7 +210,7 @@ class Link(Resource):
                     want[name] = value
         return want
 
-    def creates(self) -> List[Any]:
+    def creates(self) -> List[Tuple[Any, ...]]:
         return [('link', self.netns, self.name)]
 
     @property
@@ -228,7 +228,7 @@ class Link(Resource):
         ipr = self.ipr_here()
         master = msg.get_attr('IFLA_MASTER')
         master_msg = lookup(ipr, index=master) if master else None
-        state = dict(name=self.name, netns=self.netns, kind=kind_of(msg))
+        state = dict(name=self.name, netns=self.netns, kind=kind_of(msg))  # type: Dict[str, Any]
         for name in ('mtu', 'mac_address'):
             state.update(COMMON[name].describe(self, msg, name))
         state.update(up=bool(msg['flags'] & IFF_UP), **COMMON['alias'].describe(self, msg, 'alias'))
@@ -238,10 +238,10 @@ class Link(Resource):
             for name, field in self.fields.items():
                 if field.attr:
                     state.update(field.describe(self, msg, name))
-        return state
+        return cast(LinkState, state)
 
     # --- the plan --------------------------------------------------------------------------------
-    def plan(self, have: Optional[LinkState]) -> Tuple[List[Op], Optional[LinkState]]:
+    def plan(self, have: Optional[State]) -> Tuple[List[Op], Optional[State]]:
         if self.state == 'absent':
             if have is None:
                 return [], None
@@ -324,15 +324,16 @@ class Link(Resource):
         label = self.label if kind in (None, self.kind) else '%s %s in %s' % (kind, self.name, where(self.netns))
         return Op('delete %s' % label, lambda: self.ipr_here().link('del', index=self.index()))
 
-    def plan_create(self) -> Tuple[List[Op], LinkState]:
-        fresh = dict(name=self.name, netns=self.netns, kind=self.kind, master=None, addresses=[], up=False)
+    def plan_create(self) -> Tuple[List[Op], State]:
+        fresh = dict(name=self.name, netns=self.netns, kind=self.kind, master=None, addresses=[],
+                     up=False)  # type: Dict[str, Any]
         ops, after = self.plan_update(fresh, creating=True)
         return [self.op_create()] + ops, after
 
-    def plan_update(self, have: LinkState, creating: bool = False) -> Tuple[List[Op], LinkState]:
+    def plan_update(self, have: State, creating: bool = False) -> Tuple[List[Op], State]:
         """Ops that turn 'have' into what the user set, and the state they lead to."""
         after = dict(have)
-        ops = []
+        ops = []  # type: List[Op]
         for name, field, extra in self.settable():
             if (not creating or name in SET_AFTER_CREATE) and name in self.want and have.get(name) != self.want[name]:
                 ops.append(self.op_set(name, field, extra, have.get(name), self.want[name]))
@@ -350,7 +351,7 @@ class Link(Resource):
         return Op('set %s of %s: %s -> %s' % (name, self.label, old, new),
                   lambda: self.ipr_here().link('set', index=self.index(), **dict(extra, **field.kwargs(self, new))))
 
-    def plan_master(self, have: LinkState) -> List[Op]:
+    def plan_master(self, have: State) -> List[Op]:
         master = self.want.get('master')
         if master is None or have.get('master') == master:
             return []
@@ -369,7 +370,7 @@ class Link(Resource):
             ipr.link('set', index=self.index(), master=index_of(ipr, master))
         return [Op('attach %s to bridge %s' % (self.label, master), attach)]
 
-    def plan_addresses(self, have: LinkState, after: LinkState) -> List[Op]:
+    def plan_addresses(self, have: State, after: Dict[str, Any]) -> List[Op]:
         if 'addresses' not in self.want:
             return []
         plan = address.AddressPlan(self.ipr_here, self.index, self.name, self.netns, self.want['addresses'],
@@ -377,7 +378,7 @@ class Link(Resource):
         ops, after['addresses'] = plan.plan(have.get('addresses'))
         return ops
 
-    def plan_extra(self, have: LinkState, after: LinkState, creating: bool) -> List[Op]:
+    def plan_extra(self, have: State, after: Dict[str, Any], creating: bool) -> List[Op]:
         """Kind-specific steps between addresses and up (e.g. the vxlan's flood entries)."""
         return []
 

@@ -8,11 +8,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, cast
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import info
-from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op
+from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, State
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import fdb
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import (
     MASTER, Field, Link, LinkState, LowerLinkField, as_bool)
@@ -22,10 +22,10 @@ class AddressField(Field):
     """An IPv4 or IPv6 attribute pair (IFLA_VXLAN_LOCAL / IFLA_VXLAN_LOCAL6)."""
 
     def raw(self, msg: Any) -> Any:
-        return info(msg, self.attr) or info(msg, self.attr + '6')
+        return info(msg, self.attr) or info(msg, '%s6' % self.attr)
 
     def kwargs(self, link: Link, value: str) -> Dict[str, Any]:
-        return {self.kwarg + ('6' if ':' in value else ''): value}
+        return {'%s%s' % (self.kwarg, '6' if ':' in value else ''): value}
 
 
 def multicast(option: str, value: Any) -> str:
@@ -78,13 +78,13 @@ class Vxlan(Link):
         master=MASTER,
     )
 
-    def describe(self, msg: Any) -> LinkState:
-        state = super(Vxlan, self).describe(msg)
+    def describe(self, msg: Any) -> VxlanState:
+        state = cast(VxlanState, super(Vxlan, self).describe(msg))
         if state['kind'] == self.kind:
             state['remotes'] = fdb.read_flood(self.ipr_here(), msg['index'])
         return state
 
-    def plan_extra(self, have: LinkState, after: LinkState, creating: bool) -> List[Op]:
+    def plan_extra(self, have: State, after: Dict[str, Any], creating: bool) -> List[Op]:
         if 'remotes' not in self.want:
             return []
         ops, after['remotes'] = fdb.plan_flood(self.ipr_here, self.index, self.label, have.get('remotes'),
