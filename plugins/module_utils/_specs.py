@@ -10,4 +10,3 @@ __metaclass__ = type
 
 NETNS = dict(type='str')
 STATE = dict(type='str', default='present', choices=['present', 'absent'])
-

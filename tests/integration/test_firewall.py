@@ -84,7 +84,6 @@ UDP_SEND = ('import socket, sys; '
             'socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(sys.argv[2].encode(), (sys.argv[1], 4789))')
 
 
-
 # --- tests -----------------------------------------------------------------------------------------------------
 
 CREATE = dict(published_ports=[dict(address='10.88.1.2', port=80, host_port=8080)])

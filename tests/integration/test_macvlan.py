@@ -55,7 +55,8 @@ def test_a_new_parent_or_passthru_replaces_the_device():
     assert passthru['actions'][0] == ("replace macvlan mv0 in netns 'c1' (mode bridge -> passthru cannot change in "
                                       "place)")
     assert link('c1', 'mv0')['linkinfo']['info_data']['mode'] == 'passthru'
-    moved, again = run([task('macvlan', **dict(mv, parent='wire')), task('macvlan', **dict(mv, parent='wire'))])
+    on_wire = task('macvlan', **{**mv, 'parent': 'wire'})
+    moved, again = run([on_wire, on_wire])
     assert_ok(moved, True)
     assert_ok(again, False)
     assert "parent uplink -> wire" in moved['actions'][0] and 'mode passthru -> bridge' in moved['actions'][0]

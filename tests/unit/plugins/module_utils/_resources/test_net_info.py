@@ -11,7 +11,6 @@ def nginx_only(kernel):
     return kernel.Kernel({None: kernel.Socket(), 'nginx-1': kernel.Socket()}, sockets=False)
 
 
-
 @pytest.mark.parametrize('params,option,value', [
     (dict(netns=['nginx-1', 'nope']), 'netns', 'nope'),
     (dict(netns=['a/b']), 'netns', 'a/b'),
