@@ -142,6 +142,15 @@ def every_netns():
 
 
 @pytest.fixture
+def planned(no_kernel):
+    """planned(Kind, **defaults) -> a function that makes a Kind from the defaults updated with its arguments, on
+    no_kernel and not in check mode: for plans made from 'have' alone."""
+    def maker(kind, **defaults):
+        return lambda **params: kind(no_kernel, dict(defaults, **params), False)
+    return maker
+
+
+@pytest.fixture
 def kernel():
     """The fake kernel's parts: kernel.Kernel(namespaces, ...), kernel.Socket(links=...), kernel.Msg, kernel.link()."""
     return type('Fake', (), dict(Kernel=FakeKernel, Socket=FakeSocket, Msg=Msg, link=staticmethod(link)))

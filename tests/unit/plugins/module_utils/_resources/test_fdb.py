@@ -11,12 +11,8 @@ def actions(ops):
 
 
 @pytest.fixture
-def entry(no_kernel):
-    def make(**params):
-        base = dict(netns='h1', interface='vx0', mac='02:00:00:00:00:0B')
-        base.update(params)
-        return Fdb(no_kernel, base, False)
-    return make
+def entry(planned):
+    return planned(Fdb, netns='h1', interface='vx0', mac='02:00:00:00:00:0B')
 
 
 def test_fdb_bridge_entries_forward_and_device_entries_are_permanent():

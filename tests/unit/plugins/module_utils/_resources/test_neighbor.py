@@ -10,12 +10,8 @@ def actions(ops):
 
 
 @pytest.fixture
-def neighbor(no_kernel):
-    def make(**params):
-        base = dict(netns='h1', interface='flannel.1', ip='10.244.2.0', mac='02:42:0A:F4:02:00')
-        base.update(params)
-        return Neighbor(no_kernel, base, False)
-    return make
+def neighbor(planned):
+    return planned(Neighbor, netns='h1', interface='flannel.1', ip='10.244.2.0', mac='02:42:0A:F4:02:00')
 
 
 HAVE_NEIGH = dict(interface='flannel.1', netns='h1', ip='10.244.2.0', mac='02:42:0a:f4:02:00', state='permanent',

@@ -14,12 +14,8 @@ HAVE_ROUTE = dict(dst='0.0.0.0/0', table=254, metric=0, gateway='10.0.0.1', dev=
 
 
 @pytest.fixture
-def route(no_kernel):
-    def make(**params):
-        base = dict(netns='c1', dst='default', table='main')
-        base.update(params)
-        return Route(no_kernel, base, False)
-    return make
+def route(planned):
+    return planned(Route, netns='c1', dst='default', table='main')
 
 
 def test_route_gateway_change_is_one_replace_and_the_kernel_picks_the_dev(route):
