@@ -49,10 +49,18 @@ def assert_documented(module, result):
 
 
 def predicted_matches(predicted, actual):
-    """Every value check mode predicted (it leaves out what only the kernel can know, such as a random MAC) is
-    the value the real run produced."""
-    wrong = list(_mismatches(predicted, actual))
+    """Check mode's 'after' is the real 'after', field for field: every value it predicted, and nothing left out."""
+    wrong = list(_mismatches(predicted, actual)) + [(k, None, v) for k, v in _mismatches(actual, predicted)
+                                                    if not _has(predicted, k)]
     assert not wrong, 'check mode predicted wrong values (key, predicted, actual): %s' % wrong
+
+
+def _has(state, path):
+    for key in path.split('.'):
+        if not isinstance(state, dict) or key not in state:
+            return False
+        state = state[key]
+    return True
 
 
 def lifecycle(module, create, modify, absent, key, setup=(), verify_created=None, verify_modified=None, empty=None):

@@ -33,13 +33,14 @@ class Bridge(Link):
     kind = 'bridge'
     fields = dict(
         stp=Field('Enable the spanning tree protocol. Not managed when omitted.', dict(type='bool'),
-                  attr='IFLA_BR_STP_STATE', kwarg='br_stp_state', to_kernel=int, from_kernel=as_bool),
+                  attr='IFLA_BR_STP_STATE', kwarg='br_stp_state', to_kernel=int, from_kernel=as_bool, created=False),
         forward_delay=Field('STP forward delay in seconds (0 to 30; 2 to 30 with O(stp=true)). Not managed when '
                             'omitted.', dict(type='int'), attr='IFLA_BR_FORWARD_DELAY', kwarg='br_forward_delay',
-                            to_kernel=_ticks, from_kernel=_seconds),  # checked in validate(): its range needs stp
+                            to_kernel=_ticks, from_kernel=_seconds, created=15),  # range checked in validate()
         ageing_time=Field('How long, in seconds, learnt MAC addresses stay in the forwarding database (0 to 1000000).',
                           dict(type='int'), lambda o, v: _validate.in_range(o, v, 0, 1000000),
-                          attr='IFLA_BR_AGEING_TIME', kwarg='br_ageing_time', to_kernel=_ticks, from_kernel=_seconds),
+                          attr='IFLA_BR_AGEING_TIME', kwarg='br_ageing_time', to_kernel=_ticks, from_kernel=_seconds,
+                          created=300),
     )
 
     def validate(self, p: Dict[str, Any]) -> Dict[str, Any]:

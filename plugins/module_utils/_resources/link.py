@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import os
 from typing import Any, Callable, Dict, List, Optional, Tuple, Type, TypedDict, Union, cast
 
@@ -59,16 +60,17 @@ class Field(object):
     immutable  True, or (old, new) -> True: the kernel cannot change it in place, so a change replaces the link
     compared   False for options that say how, not what (name, netns, state, recreate, purge_addresses, peer)
     always     compared even when unset (None is a value: parent_netns unset is the namespace the module runs in)
+    created    what the kernel reports for a new link when the option is not set (check mode predicts it)
     """
 
     def __init__(self, doc: str, spec: Dict[str, Any], check: Optional[Check] = None, attr: Optional[str] = None,
                  kwarg: Optional[str] = None, to_kernel: Optional[Convert] = None,
                  from_kernel: Optional[Convert] = None, immutable: Union[bool, Callable[[Any, Any], bool]] = False,
-                 compared: bool = True, always: bool = False) -> None:
+                 compared: bool = True, always: bool = False, created: Any = None) -> None:
         self.doc, self.spec, self.check, self.attr, self.kwarg = doc, spec, check, attr, kwarg
         self.to_kernel = to_kernel or _same
         self.from_kernel = from_kernel or _same
-        self.immutable, self.compared, self.always = immutable, compared, always
+        self.immutable, self.compared, self.always, self.created = immutable, compared, always, created
 
     def value(self, option: str, value: Any) -> Any:
         """The option's value (its default when unset), checked; None when neither is given."""
@@ -139,6 +141,27 @@ class LowerLinkField(Field):
 
 def as_bool(value: Any) -> bool:
     return bool(value)
+
+
+def stable_mac(*parts: Any) -> str:
+    """A locally administered unicast MAC from a hash: the same parts give the same MAC on every host and run."""
+    digest = hashlib.sha1('/'.join(str(p) for p in parts).encode('utf-8')).hexdigest()
+    return '02:' + ':'.join(digest[i:i + 2] for i in range(0, 10, 2))
+
+
+def _machine_id() -> str:
+    try:
+        with open('/etc/machine-id') as f:
+            return f.read().strip()
+    except (IOError, OSError):
+        return ''
+
+
+def persistent_mac(netns: Optional[str], name: str) -> str:
+    """The MAC a new link gets when none is asked for, as systemd's MACAddressPolicy=persistent gives one: stable
+    (from the machine, the namespace and the name), so that check mode can predict it and a link made again keeps
+    it."""
+    return stable_mac(_machine_id(), netns or '', name)
 
 
 def _how(doc: str, spec: Dict[str, Any], check: Optional[Check] = None) -> Field:
@@ -304,8 +327,24 @@ class Link(Resource):
                 return field.netns(self)
         return self.netns
 
+    def create_mac(self) -> str:
+        """The MAC the link is made with: the one asked for, else the creator's choice (params 'create_mac', taken
+        only when the link is made), else a persistent one."""
+        return self.want.get('mac_address') or self.params.get('create_mac') or persistent_mac(self.netns, self.name)
+
+    def default_mtu(self) -> Optional[int]:
+        """The MTU the kernel gives a new link of this kind when none is asked for (None: unknown here)."""
+        return 1500
+
+    def created(self) -> Dict[str, Any]:
+        """A new link as the kernel reports it before anything else is set: the base of check mode's prediction."""
+        fresh = dict(name=self.name, netns=self.netns, kind=self.kind, master=None, addresses=[], up=False, alias=None,
+                     mtu=self.default_mtu(), mac_address=self.create_mac())  # type: Dict[str, Any]
+        fresh.update((name, field.created) for name, field in self.fields.items() if field.compared)
+        return fresh
+
     def create_kwargs(self) -> Dict[str, Any]:
-        kwargs = dict(ifname=self.name, kind=self.kind)
+        kwargs = dict(ifname=self.name, kind=self.kind, address=self.create_mac())
         for name, field, _extra in self.settable():
             if self.want.get(name) is not None and name not in SET_AFTER_CREATE:
                 kwargs.update(field.kwargs(self, self.want[name]))
@@ -313,7 +352,7 @@ class Link(Resource):
 
     def op_create(self) -> Op:
         shown = ', '.join('%s %s' % (k, v) for k, v in sorted(self.want.items())
-                          if k not in ('up', 'master', 'addresses') and v is not None)
+                          if k not in ('up', 'master', 'addresses') + SET_AFTER_CREATE and v is not None)
 
         def create() -> None:
             there = self.create_in()
@@ -332,9 +371,7 @@ class Link(Resource):
         return Op('delete %s' % label, lambda: self.ipr_here().link('del', index=self.index()))
 
     def plan_create(self) -> Tuple[List[Op], State]:
-        fresh = dict(name=self.name, netns=self.netns, kind=self.kind, master=None, addresses=[],
-                     up=False)  # type: Dict[str, Any]
-        ops, after = self.plan_update(fresh, creating=True)
+        ops, after = self.plan_update(self.created(), creating=True)
         return [self.op_create()] + ops, after
 
     def plan_update(self, have: State, creating: bool = False) -> Tuple[List[Op], State]:

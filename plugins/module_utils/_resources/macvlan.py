@@ -11,6 +11,7 @@ __metaclass__ = type
 from typing import Optional
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
+from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import lookup
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import Field, Link, LinkState, LowerLinkField
 
 MODES = ['bridge', 'private', 'vepa', 'passthru']
@@ -35,3 +36,9 @@ class Macvlan(Link):
                    dict(type='str', choices=MODES, default='bridge'), None, 'IFLA_MACVLAN_MODE', 'macvlan_mode',
                    immutable=lambda old, new: 'passthru' in (old, new)),
     )
+
+    def default_mtu(self) -> Optional[int]:
+        """The parent's (None while it is not there)."""
+        netns = self.fields['parent'].netns(self)
+        found = lookup(self.ipr(netns), self.want['parent']) if self.nl.exists(netns) else None
+        return found.get_attr('IFLA_MTU') if found is not None else None

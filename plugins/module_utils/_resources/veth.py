@@ -131,11 +131,9 @@ class Veth(VethEnd):
         peer = self.peer
 
         def create():
-            spec = dict(ifname=peer.name)
+            spec = dict(ifname=peer.name, address=peer.create_mac())
             if 'mtu' in peer.want:
                 spec['mtu'] = peer.want['mtu']
-            if 'mac_address' in peer.want:
-                spec['address'] = peer.want['mac_address']
             fd = self.nl.ns_fd(peer.netns) if peer.netns != self.netns else None
             if fd is not None:
                 spec['net_ns_fd'] = fd
@@ -149,7 +147,7 @@ class Veth(VethEnd):
     def plan_update(self, have, creating=False):
         ops, after = super(Veth, self).plan_update(have, creating)
         if creating:
-            peer_have = dict(name=self.peer.name, netns=self.peer.netns, addresses=[], up=False)
+            peer_have = self.peer.created()
         else:
             peer_have = have['peer']
         peer_ops, peer_after = self.peer.plan_update(peer_have, creating)

@@ -11,7 +11,7 @@ import ipaddress
 from typing import Any, Dict, List, Optional, cast
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
-from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import info
+from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import info, lookup
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, State
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import fdb
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import (
@@ -71,15 +71,24 @@ class Vxlan(Link):
                       'remotes are removed, and so are the entries the device learnt towards other VTEPs, so that no '
                       'frame goes to a peer that left while they age out). An empty list removes them all. Not '
                       'managed when omitted.',
-                      dict(type='list', elements='str'), unicast_list),
+                      dict(type='list', elements='str'), unicast_list, created=[]),
         group=AddressField('Multicast group for flooding (usually with O(dev)). Mutually exclusive with O(remotes).',
                            dict(type='str'), multicast, 'IFLA_VXLAN_GROUP', 'vxlan_group'),
         learning=Field('Learn remote MAC addresses from received frames. Not managed when omitted (kernel default on).',
-                       dict(type='bool'), None, 'IFLA_VXLAN_LEARNING', 'vxlan_learning', int, as_bool),
+                       dict(type='bool'), None, 'IFLA_VXLAN_LEARNING', 'vxlan_learning', int, as_bool, created=True),
         ttl=Field('TTL of the outer packets, 0 to 255 (0 inherits). Not managed when omitted.', dict(type='int'),
-                  lambda o, v: _validate.in_range(o, v, 0, 255), 'IFLA_VXLAN_TTL', 'vxlan_ttl'),
+                  lambda o, v: _validate.in_range(o, v, 0, 255), 'IFLA_VXLAN_TTL', 'vxlan_ttl', created=0),
         master=MASTER,
     )
+
+    def default_mtu(self) -> Optional[int]:
+        """With a lower device the kernel takes its MTU minus the headers (50 bytes over IPv4, 70 over IPv6)."""
+        dev = self.want.get('dev')
+        if dev is None:
+            return 1500
+        found = lookup(self.ipr_here(), dev) if self.nl.exists(self.netns) else None
+        six = ':' in (self.want.get('local') or self.want.get('group') or '')
+        return found.get_attr('IFLA_MTU') - (70 if six else 50) if found is not None else None
 
     def describe(self, msg: Any) -> VxlanState:
         state = cast(VxlanState, super(Vxlan, self).describe(msg))
