@@ -5,6 +5,7 @@
     snapshot_diff(a, b) -> str              readable unified diff of two snapshots
     ip_json(netns, *args) -> list | None    parsed `ip -j [-n NS] ARGS`, None if ip fails
     ping(netns, addr, count=1) -> bool
+    probe(checks, matrix=(), check=False, **options) -> dict   one linuxnet.fabric.probe task, its result
     sh(*commands)                           run shell commands (iproute2 set-ups) with bash -eu, fail on error
     cleanup()                               delete all named netns and all links but lo
 """
@@ -248,6 +249,21 @@ def ping(netns, addr, count=1):
     proc = subprocess.run(pre + ['ping', '-q', '-n', '-c', str(count), '-W', '1', str(addr)],
                           capture_output=True, check=False)
     return proc.returncode == 0
+
+
+def probe(checks=(), matrix=(), check=False, **options):
+    """Runs one linuxnet.fabric.probe task and returns its result (with 'failed', 'msg', 'results', 'matrix').
+
+    A check is a dict of the module's options, or a tuple (from, to) or (from, to, expect) of an ICMP probe; from
+    is a namespace name (None: the sandbox root). Keep `ping` for a few judges: probe never judges itself alone.
+        r = probe([('a1', '10.88.1.3'), ('a1', '10.88.2.2', 'blocked')]); assert not r['failed'], r['msg']
+    """
+    def as_dict(c):
+        if isinstance(c, dict):
+            return c
+        return {'from': c[0] or '', 'to': str(c[1]), 'expect': c[2] if len(c) > 2 else 'reach'}
+    args = dict(options, checks=[as_dict(c) for c in checks], matrix=list(matrix))
+    return run([{'name': 'probe', 'linuxnet.fabric.probe': args}], check=check)[0]
 
 
 def list_netns():
