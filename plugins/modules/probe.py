@@ -78,8 +78,8 @@ options:
         choices: [reach, blocked]
         default: reach
       timeout:
-        description: Seconds to wait for each answer (more than 0, at most 60). Omitted, O(timeout).
-        type: float
+        description: Seconds to wait for each answer (a number more than 0, at most 60). Omitted, O(timeout).
+        type: raw
       count:
         description: Attempts at most (1 to 100); the probe stops at the first answer. Omitted, O(count).
         type: int
@@ -143,8 +143,9 @@ options:
     type: bool
     default: false
   timeout:
-    description: Seconds to wait for each answer, for every probe that does not set it.
-    type: float
+    description: Seconds to wait for each answer (a number more than 0, at most 60), for every probe that does
+      not set it.
+    type: raw
     default: 1.0
   count:
     description: Attempts at most per probe, for every probe that does not set it; a probe stops at its first
@@ -309,7 +310,7 @@ def main():
             size=dict(type='int'),
             df=dict(type='bool'),
             expect=dict(type='str', choices=list(probe.EXPECTS), default='reach'),
-            timeout=dict(type='float'),
+            timeout=dict(type='raw'),  # checked by the engine, which names the value
             count=dict(type='int'),
             listener=dict(type='dict', options=dict(WHERE, netns=dict(type='str'),
                                                     port=dict(type='int', required=True))),
@@ -323,7 +324,7 @@ def main():
         )),
         size=dict(type='int'),
         df=dict(type='bool', default=False),
-        timeout=dict(type='float', default=1.0),
+        timeout=dict(type='raw', default=1.0),
         count=dict(type='int', default=1),
         parallel=dict(type='int', default=16),
     ), lambda nl, module: probe.run(nl, module.params))

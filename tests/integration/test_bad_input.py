@@ -23,7 +23,7 @@ from harness import run, snapshot, snapshot_diff
 CORPUS = yaml.safe_load((harness.HERE / 'bad_input.yml').read_text(encoding='utf-8'))
 CASES = [c for c in CORPUS['cases'] if re.search(os.environ.get('BAD_INPUT_ONLY', ''), c['id'])]
 IDS = [c['id'] for c in CASES]
-NO_NETNS_OPTION = ('netns', 'net_info')  # modules whose netns is not a namespace option to default
+NO_NETNS_OPTION = ('netns', 'net_info', 'probe')  # modules whose netns is not a namespace option to default
 
 
 def expand(value):
@@ -95,7 +95,7 @@ def test_corpus_size():
     cases = CORPUS['cases']
     counts = collections.Counter(c.get('module') or 'role ' + c['role'] for c in cases)
     print('\nbad input corpus: %d cases: %s' % (len(cases), dict(sorted(counts.items()))))
-    assert len({c['id'] for c in cases}) == len(cases) >= 60 and len(counts) == 15, counts
+    assert len({c['id'] for c in cases}) == len(cases) >= 60 and len(counts) == 16, counts
 
 
 @pytest.mark.parametrize('check', [False, True], ids=['normal', 'check_mode'])

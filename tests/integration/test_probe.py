@@ -104,7 +104,11 @@ def judge(check):
     if check.get('size'):
         args = ['-M', 'do' if check.get('df') else 'dont', '-s', str(check['size'] - (48 if ':' in check['to'] else 28))]
     rc, said = ping_says(where, check['to'], *args)
-    if rc == 2 and 'Network is unreachable' in said:  # ping calls a missing route an error; probe says blocked
+    if rc == 2 and 'Do you want to ping broadcast?' in said:  # ping's guess for EACCES: ask it to allow broadcast
+        rc, said = ping_says(where, check['to'], '-b', *args)
+        if rc != 2:
+            return 'error'  # it is a broadcast address: not a host to probe
+    if rc == 2 and 'connect: ' in said:  # ping calls a route that refuses an error ('connect: No route to host')
         return 'blocked'
     return {0: 'reach', 1: 'blocked', 2: 'error'}[rc]
 
@@ -124,6 +128,8 @@ def test_reach_blocked_and_error_for_icmp_and_tcp_from_named_path_and_pid_namesp
            'ip -n a addr add 10.9.1.1/24 dev p0', 'ip -n a addr add 10.9.2.1/24 dev q0',
            'ip -n a link set p0 up', 'ip -n a link set q0 up',
            'ip netns exec a sysctl -qw net.ipv4.ip_forward=1', 'ip -n a route add prohibit 10.99.0.0/24',
+           'ip -n a route add blackhole 10.50.0.0/16', 'ip -n a route add prohibit 10.51.0.0/16',
+           'ip -n a route add unreachable 10.52.0.0/16', 'ip -n a -6 route add prohibit fd51::/64',
            'nsenter --net=%s sh -c "ip addr add 10.9.1.2/24 dev eth0; ip link set eth0 up; '
            'ip route add default via 10.9.1.1"' % path,
            'nsenter --net=/proc/%d/ns/net sh -c "ip addr add 10.9.2.2/24 dev eth0; ip link set eth0 up; '
@@ -137,6 +143,11 @@ def test_reach_blocked_and_error_for_icmp_and_tcp_from_named_path_and_pid_namesp
             {'from': 'a', 'to': '10.9.0.2', 'proto': 'tcp', 'port': 8080},
             {'from': 'a', 'to': 'fd09::2', 'proto': 'tcp', 'port': 8080},
             {'from': 'a', 'to': '10.9.0.2', 'proto': 'tcp', 'port': 8081, 'expect': 'blocked'},  # reset
+            {'from': 'a', 'to': '10.50.0.1', 'expect': 'blocked'},  # routes that refuse at the sender
+            {'from': 'a', 'to': '10.51.0.1', 'expect': 'blocked'},
+            {'from': 'a', 'to': '10.52.0.1', 'expect': 'blocked'},
+            {'from': 'a', 'to': 'fd51::1', 'expect': 'blocked'},
+            {'from': 'a', 'to': '10.51.0.1', 'proto': 'tcp', 'port': 8080, 'expect': 'blocked'},
             {'netns_path': path, 'to': '10.9.1.1'},
             {'netns_path': path, 'to': '10.99.0.1', 'expect': 'blocked'},  # a prohibits: ICMP error
             {'netns_path': path, 'to': '10.9.1.1', 'proto': 'tcp', 'port': 8080},
@@ -156,24 +167,25 @@ def test_reach_blocked_and_error_for_icmp_and_tcp_from_named_path_and_pid_namesp
         assert 'connection refused (reset)' in [m for _o, m in got], got
         assert 'refused at the sender: Network is unreachable (ENETUNREACH)' == got[-1][1], got
         assert all(r['rtt'] > 0 for r in result['results'] if r['outcome'] == 'reach')
-        assert result['results'][6]['from'] == path and result['results'][10]['from'] == 'pid %d' % pid
+        assert result['results'][11]['from'] == path and result['results'][15]['from'] == 'pid %d' % pid
 
         # The judges: ping and a plain connect, from the same namespaces.
         assert [judge(c) for c in checks] == \
             [r['outcome'] for r in result['results']]
 
-        # 'error': the probe cannot be made (a broadcast address: the kernel refuses with EACCES); ping errs too.
+        # 'error': the probe cannot be made (a broadcast address is not a host); ping errs too.
         broadcast = probe([{'from': 'a', 'to': '10.9.0.255', 'expect': 'blocked'}])
         r, = broadcast['results']
         assert broadcast['failed'] and r['outcome'] == 'error' and not r['passed'], r
-        assert 'Permission denied (EACCES)' in r['message'] and ping_rc('a', '10.9.0.255') == 2
+        assert r['message'] == 'cannot send: 10.9.0.255 is a broadcast address here, not a host'
+        assert judge({'from': 'a', 'to': '10.9.0.255'}) == 'error'
 
         # 'skipped': a TCP probe whose listener does not listen is not made (ss agrees); then it is.
         published = {'from': 'a', 'to': '10.9.0.2', 'proto': 'tcp', 'port': 9090,
                      'listener': {'netns': 'b', 'port': 9090}}
         skipped = probe([published])
         assert not skipped['failed'] and skipped['results'][0]['outcome'] == 'skipped' and not listening('b', 9090)
-        assert skipped['msg'] == '0 of 1 probes passed, 1 skipped'
+        assert skipped['msg'] == '0 of 0 probes passed, 1 skipped'
         serve(started, 'b', 9090)
         made = probe([published])
         assert not made['failed'] and made['results'][0]['outcome'] == 'reach' and tcp_connects('a', '10.9.0.2', 9090)

@@ -57,9 +57,11 @@ UNREACH4 = {0: 'network unreachable', 1: 'host unreachable', 2: 'protocol unreac
             10: 'host administratively prohibited', 13: 'administratively prohibited'}
 UNREACH6 = {0: 'no route', 1: 'administratively prohibited', 3: 'address unreachable', 4: 'port unreachable',
             5: 'source address failed policy', 6: 'reject route'}
-# What the kernel answers at send or connect time when the packet cannot go: outcome 'blocked'.
-SEND_BLOCKED = (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EPERM, errno.ECONNREFUSED, errno.EADDRNOTAVAIL,
-                errno.ENETDOWN, errno.EHOSTDOWN, errno.ETIMEDOUT)
+# What the kernel answers at send or connect time when the packet cannot go: outcome 'blocked'. No route
+# (ENETUNREACH), routes of type unreachable (EHOSTUNREACH), prohibit (EACCES; IPv6: EADDRNOTAVAIL) and blackhole
+# (EINVAL), a firewall's drop in output (EPERM).
+SEND_BLOCKED = (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EACCES, errno.EINVAL, errno.EPERM, errno.ECONNREFUSED,
+                errno.EADDRNOTAVAIL, errno.ENETDOWN, errno.EHOSTDOWN, errno.ETIMEDOUT)
 
 
 def _errname(code):
@@ -116,9 +118,16 @@ def number(option, value, low, high, kind='an integer'):
 
 
 def timeout_value(option, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_TIMEOUT:
+    """Seconds, more than 0 and at most MAX_TIMEOUT; a number or its text ('0.5')."""
+    number_ = value
+    if isinstance(value, str):
+        try:
+            number_ = float(value)
+        except ValueError:
+            pass
+    if isinstance(number_, bool) or not isinstance(number_, (int, float)) or not 0 < number_ <= MAX_TIMEOUT:
         raise InvalidInput(option, value, 'must be more than 0 and at most %d seconds' % MAX_TIMEOUT)
-    return float(value)
+    return float(number_)
 
 
 class Probe(object):
@@ -133,7 +142,7 @@ class Probe(object):
         self.listener, self.listen_port = listener, listen_port
         self.outcome = self.rtt = self.message = None
         self.attempts = 0
-        self.fd = None  # the TCP socket of the attempt in flight
+        self.fd = self.seq = None  # the TCP socket or the ICMP sequence number of the attempt in flight
 
     def finish(self, outcome, message, rtt=None):
         if self.outcome is None:
@@ -270,6 +279,7 @@ class Worker(object):
         self.ident = random.getrandbits(16)  # ICMP echo identifier of this worker's requests
         self.seq = 0
         self.sockets = {}  # family -> raw ICMP socket
+        self.families = {}  # its fd -> family
         self.payloads = {}  # length -> echo payload
         self.icmp = {}  # (family, seq) -> probe
         self.tcp = {}  # fd -> (socket, probe)
@@ -277,12 +287,15 @@ class Worker(object):
         self.poll = select.poll()
 
     def run(self):
+        doing = 'enter'
         try:
             with _nsfs.enter(self.source.ns):
+                doing = 'probe from'
                 self.loop()
         except OSError as e:
             for probe in self.probes:
-                probe.finish('error', 'cannot enter %s: %s' % (self.source.label, _errname(e.errno or 0)))
+                probe.finish('error', 'cannot %s %s: %s' % (doing, self.source.label or 'the current netns',
+                                                            _errname(e.errno or 0)))
         finally:
             for sock in list(self.sockets.values()) + [s for s, _p in self.tcp.values()]:
                 sock.close()
@@ -315,15 +328,16 @@ class Worker(object):
         self.sent.pop(probe, None)
 
     def expired(self, probe):
-        at, _deadline = self.sent.pop(probe)
+        """No answer in time: a late one does not count (as with ping -W). Try again, or it is blocked."""
+        del self.sent[probe]
         if probe.fd is not None:
             self.drop_tcp(probe.fd)
+        self.icmp.pop((probe.family, probe.seq), None)
         if probe.attempts < probe.count:
             self.start(probe)
             return
-        requests = 'request' if probe.proto == 'icmp' else 'connection attempt'
-        probe.finish('blocked', 'no answer in %g s (%d %s%s)' % (probe.timeout, probe.attempts, requests,
-                                                                  '' if probe.attempts == 1 else 's'))
+        tries = '%d %s' % (probe.attempts, 'request' if probe.proto == 'icmp' else 'connection attempt')
+        probe.finish('blocked', 'no answer in %g s (%s%s)' % (probe.timeout, tries, '' if probe.attempts == 1 else 's'))
 
     # ICMP echo over a raw socket per family
 
@@ -345,6 +359,7 @@ class Worker(object):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
             sock.setblocking(False)
             self.sockets[family] = sock
+            self.families[sock.fileno()] = family
             self.poll.register(sock.fileno(), select.POLLIN)
         return self.sockets[family]
 
@@ -369,7 +384,7 @@ class Worker(object):
             sock = self.raw_socket(family)
         except OSError as e:
             return self.done(probe, 'error', 'cannot open a raw ICMP socket: %s' % _errname(e.errno or 0))
-        self.seq = (self.seq + 1) & 0xffff
+        self.seq = probe.seq = (self.seq + 1) & 0xffff
         body = self.payload(probe.size - HEADERS[family])
         kind = ICMP4 if family == 4 else ICMP6
         header = struct.pack('!BBHHH', kind['request'], 0, 0, self.ident, self.seq)
@@ -384,10 +399,11 @@ class Worker(object):
             if e.errno == errno.EMSGSIZE:
                 why = 'with DF set do not fit the MTU of the route' if probe.df else 'are too many'
                 return self.done(probe, 'blocked', 'refused at the sender: %d bytes %s (EMSGSIZE)' % (probe.size, why))
+            if e.errno == errno.EACCES and is_broadcast(probe.to):
+                return self.done(probe, 'error', 'cannot send: %s is a broadcast address here, not a host' % probe.to)
             if e.errno in SEND_BLOCKED:
                 return self.done(probe, 'blocked', 'refused at the sender: %s' % _errname(e.errno))
-            hint = ' (a broadcast address?)' if e.errno == errno.EACCES else ''
-            return self.done(probe, 'error', 'cannot send: %s%s' % (_errname(e.errno or 0), hint))
+            return self.done(probe, 'error', 'cannot send: %s' % _errname(e.errno or 0))
         now = time.monotonic()
         self.sent[probe] = (now, now + probe.timeout)
 
@@ -406,7 +422,7 @@ class Worker(object):
             probe = self.icmp.get((family, seq))
             if probe is None or probe not in self.sent:
                 continue
-            at, _deadline = self.sent[probe]
+            at = self.sent[probe][0]
             if outcome == 'reach':
                 if ipaddress.ip_address(peer[0].split('%')[0]) != probe.to:
                     continue  # an echo reply from another address: not our answer
@@ -450,23 +466,37 @@ class Worker(object):
         sock.close()
 
     def ready(self, fd, events):
-        if fd not in self.tcp:
-            for family, sock in self.sockets.items():
-                if sock.fileno() == fd:
-                    self.receive(family)
+        if fd in self.families:
+            self.receive(self.families[fd])
             return
         sock, probe = self.tcp[fd]
         code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
         if code == 0 and not events & (select.POLLOUT | select.POLLERR | select.POLLHUP):
             return
-        at, _deadline = self.sent.get(probe, (time.monotonic(), None))
         now = time.monotonic()
+        at = self.sent.get(probe, (now, None))[0]
         self.drop_tcp(fd)
         if code == 0:
             self.done(probe, 'reach', 'connected in %.3f ms' % ((now - at) * 1000), now - at)
         else:
             self.sent.pop(probe, None)
             self.tcp_failed(probe, code)
+
+
+def is_broadcast(addr):
+    """True when this thread's namespace routes 'addr' as a broadcast: the kernel refuses an echo request there
+    (EACCES) as it refuses one over a prohibit route, but lets a socket with SO_BROADCAST connect."""
+    if addr.version != 4:
+        return False
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+        sock.connect((str(addr), 9))
+        return True
+    except OSError:
+        return False
+    finally:
+        sock.close()
 
 
 def parse_icmp(family, data, ident):
@@ -638,13 +668,14 @@ class Probes(object):
         results = [p.result() for p in probes]
         failed = [p for p in probes if p.failed]
         skipped = sum(1 for p in probes if p.outcome == 'skipped')
-        passed = len(probes) - len(failed) - skipped
+        made = len(probes) - skipped
+        passed = made - len(failed)
         tail = ', %d skipped' % skipped if skipped else ''
         if failed:
-            msg = '%d of %d probes failed%s:\n%s' % (len(failed), len(probes), tail, '\n'.join(
+            msg = '%d of %d probes failed%s:\n%s' % (len(failed), made, tail, '\n'.join(
                 '- %s: expected %s, got %s: %s' % (p.what(), p.expect, p.outcome, p.message) for p in failed))
         else:
-            msg = '%d of %d probes passed%s' % (passed, len(probes), tail)
+            msg = '%d of %d probes passed%s' % (passed, made, tail)
         return dict(results=results, failed_checks=[p.result() for p in failed], matrix=self.table(),
                     passed=passed, failed=bool(failed), msg=msg)
 
