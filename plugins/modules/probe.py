@@ -113,10 +113,14 @@ options:
     default: []
     suboptions:
       name:
-        description: Row and column label. Omitted, the namespace's name (or path, or C(pid N)).
+        description:
+          - Row and column label. Omitted, the namespace's name (or path, or C(pid N)).
+          - Without O(matrix[].netns), O(matrix[].netns_path) and O(matrix[].pid), also the endpoint's namespace,
+            as the endpoints of M(linuxnet.fabric.bridge_network) are named - so a role's endpoint list can be
+            passed as it is.
         type: str
       netns:
-        description: The endpoint's namespace, by name. Omitted (and without the other two), the current one.
+        description: The endpoint's namespace, by name; V("") is the namespace the module runs in.
         type: str
       netns_path:
         description: The endpoint's namespace, by the path of its file.

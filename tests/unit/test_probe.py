@@ -75,16 +75,24 @@ def test_matrix_needs_two_distinct_endpoints():
         probes(matrix=[dict(netns='a'), dict()])
 
 
+def test_matrix_endpoint_namespaces():
+    got = probes(matrix=[dict(name='web-1'), dict(name='web-2', netns='h2-web'), dict(name='here', netns=''),
+                         dict(pid=7, address='10.0.0.9/24')]).endpoints
+    assert [(e.name, e.source.ns, e.source.option, str(e.address)) for e in got] == [
+        ('web-1', 'web-1', 'matrix[0].name', 'None'), ('web-2', 'h2-web', 'matrix[1].netns', 'None'),
+        ('here', None, None, 'None'), ('pid 7', '/proc/7/ns/net', 'matrix[3].pid', '10.0.0.9')]
+
+
 def test_matrix_of_mixed_families_is_refused_before_any_probe():
-    ps = probes(matrix=[dict(name='a', address='10.0.0.1'), dict(name='b', address='fd00::2')])
+    ps = probes(matrix=[dict(name='a', netns='', address='10.0.0.1'), dict(name='b', netns='', address='fd00::2')])
     with pytest.raises(InvalidInput) as e:
         ps.resolve(nl=None)
     assert str(e.value).startswith("matrix[1].address='fd00::2': an IPv6 address, but matrix[0] is IPv4")
 
 
 def test_table_rows_probe_columns():
-    ps = probes(matrix=[dict(name='a', address='10.0.0.1'), dict(name='bb', address='10.0.0.2'),
-                        dict(name='c', address='10.0.0.3')])
+    ps = probes(matrix=[dict(name='a', netns='', address='10.0.0.1'), dict(name='bb', netns='', address='10.0.0.2'),
+                        dict(name='c', netns='', address='10.0.0.3')])
     ps.resolve(nl=None)
     outcomes = iter(['reach', 'blocked', 'reach', 'error', 'reach', 'reach'])
     for row in ps.matrix:

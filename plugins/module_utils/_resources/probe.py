@@ -248,10 +248,17 @@ class Endpoint(object):
 
 
 def endpoint(index, entry):
+    """A matrix endpoint. Its namespace is netns, netns_path or pid; with none of them, the namespace named as the
+    endpoint (as bridge_network's endpoints are); netns '' is the current one."""
     where = 'matrix[%d]' % index
     if not isinstance(entry, dict):
-        raise InvalidInput(where, entry, 'expected a dictionary: netns (or netns_path or pid) and address')
-    source = namespace(where, entry, 'netns')
+        raise InvalidInput(where, entry, 'expected a dictionary: name or netns (or netns_path or pid), address')
+    if entry.get('name') and all(entry.get(k) is None for k in ('netns', 'netns_path', 'pid')):
+        entry = dict(entry, netns=entry['name'])
+        source = namespace(where, entry, 'netns')
+        source.option = where + '.name'
+    else:
+        source = namespace(where, entry, 'netns')
     addr = address(where + '.address', entry['address']) if entry.get('address') not in (None, '') else None
     interface = _validate.ifname(where + '.interface', entry.get('interface') or 'eth0')
     name = entry.get('name') or source.label or (str(addr) if addr else '')
