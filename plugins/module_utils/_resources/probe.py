@@ -552,6 +552,31 @@ def icmp_error(family, kind, code, data):
     return 'time exceeded' if kind == 3 else 'parameter problem'
 
 
+# The kernel's neighbour tables (ARP, NDP) are one per machine, shared by every network namespace; a full one drops
+# packets silently. Their statistics exist in the initial namespace only: PID 1's (not there in a container).
+NEIGH_STATS = {4: '/proc/1/net/stat/arp_cache', 6: '/proc/1/net/stat/ndisc_cache'}
+TABLE_FULL = {
+    4: "the kernel's ARP table was full %d times during the run (one table for all namespaces of the machine, at most "
+       "net.ipv4.neigh.default.gc_thresh3 entries, 1024 by default): packets were dropped",
+    6: "the kernel's NDP table was full %d times during the run (one table for all namespaces of the machine, at most "
+       "net.ipv6.neigh.default.gc_thresh3 entries, 1024 by default): packets were dropped"}
+
+
+def table_fulls():
+    """{family: how often its neighbour table was full so far}; {} where the statistics cannot be read."""
+    found = {}
+    for family, path in NEIGH_STATS.items():
+        try:
+            with open(path) as f:
+                lines = f.read().splitlines()
+        except (IOError, OSError):
+            continue
+        column = lines[0].split().index('table_fulls') if lines and 'table_fulls' in lines[0] else None
+        if column is not None:
+            found[family] = sum(int(line.split()[column], 16) for line in lines[1:] if line.strip())
+    return found
+
+
 def listening(ns, port):
     """True when a TCP socket listens on 'port' (any address) in namespace 'ns'. /proc/thread-self/net is the
     namespace of this thread, so it is read from inside."""
@@ -652,10 +677,16 @@ class Probes(object):
             if probe.outcome is None:
                 groups.setdefault(probe.source.key(), []).append(probe)
         workers = [Worker(probes[0].source, probes) for probes in groups.values()]
+        fulls = table_fulls()
         if workers:
             with ThreadPoolExecutor(max_workers=min(self.parallel, len(workers))) as pool:
                 list(pool.map(Worker.run, workers))
-        return self.report()
+        overflowed = dict((family, n - fulls[family]) for family, n in table_fulls().items()
+                          if n > fulls.get(family, n))
+        for probe in self.all():
+            if probe.family in overflowed and probe.outcome == 'blocked' and probe.message.startswith('no answer'):
+                probe.message += ' - ' + TABLE_FULL[probe.family] % overflowed[probe.family]
+        return self.report(overflowed)
 
     def table(self):
         """Rows ping columns: 'ok', 'LOST' (blocked), 'ERR', '.' for the endpoint itself."""
@@ -670,7 +701,7 @@ class Probes(object):
         lines[0] = lines[0].rstrip()
         return lines
 
-    def report(self):
+    def report(self, overflowed=None):
         probes = self.all()
         results = [p.result() for p in probes]
         failed = [p for p in probes if p.failed]
@@ -683,6 +714,8 @@ class Probes(object):
                 '- %s: expected %s, got %s: %s' % (p.what(), p.expect, p.outcome, p.message) for p in failed))
         else:
             msg = '%d of %d probes passed%s' % (passed, made, tail)
+        for family in sorted(overflowed or ()):
+            msg += '\n' + TABLE_FULL[family] % overflowed[family]
         return dict(results=results, failed_checks=[p.result() for p in failed], matrix=self.table(),
                     passed=passed, failed=bool(failed), msg=msg)
 
