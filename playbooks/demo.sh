@@ -9,25 +9,25 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${FABRIC_SANDBOX:-}" = 1 ] || { echo "run me through 'make demo' (inside the sandbox)" >&2; exit 2; }
 MODE=${MODE:-l2}
+py=${FABRIC_TEST_PYTHON:-$PWD/.venv/bin/python} # the modules' Python (Debian's /usr/bin/python3: pyroute2 0.7)
 [[ $MODE =~ ^l[23]$ ]] || { echo "MODE=$MODE: use l2 (bridged) or l3 (routed)" >&2; exit 2; }
 out=$PWD/.cache/demo
 mkdir -p "$out/collections/ansible_collections/linuxnet"
 ln -sfn "$PWD" "$out/collections/ansible_collections/linuxnet/fabric"
 export PATH=$PWD/.venv/bin:$PATH ANSIBLE_COLLECTIONS_PATH=$out/collections ANSIBLE_LOCALHOST_WARNING=0 ANSIBLE_PIPELINING=1 \
-       ANSIBLE_INVENTORY_UNPARSED_WARNING=0 ANSIBLE_PYTHON_INTERPRETER=$PWD/.venv/bin/python ANSIBLE_NOCOLOR=1
+       ANSIBLE_INVENTORY_UNPARSED_WARNING=0 ANSIBLE_PYTHON_INTERPRETER=$py ANSIBLE_NOCOLOR=1
 inventory=.cache/lab/inventory.yml
 
 # play LOG PLAYBOOK [ARGS]: runs quietly into $out/LOG; prints the recap and the time, or the log when it fails.
 play() {
   local log=$out/$1 start=$SECONDS; shift
-  if ansible-playbook "$@" >"$log" 2>&1; then
+  if ansible-playbook -e ansible_python_interpreter="$py" "$@" >"$log" 2>&1; then
     sed -n '/^PLAY RECAP/,$p' "$log" | grep -v -e '^$' -e '^PLAY RECAP'; echo "   ($((SECONDS - start)) s)"
   else cat "$log"; echo "demo: FAILED (log: $log)" >&2; exit 1; fi
 }
 
 echo "== 1. lab: 3 hosts (lab-h1..3, underlay 198.18.0.0/24 on switch 'underlay'), overlay mode $MODE"
-play lab.log -i localhost, playbooks/lab/create.yml -e lab_mode="$MODE" -e lab_inventory="$PWD/$inventory" \
-  -e ansible_python_interpreter="$PWD/.venv/bin/python"
+play lab.log -i localhost, playbooks/lab/create.yml -e lab_mode="$MODE" -e lab_inventory="$PWD/$inventory"
 echo "== 2. overlay_network role (playbooks/overlay_network.yml)"
 play run1.log -i "$inventory" playbooks/overlay_network.yml
 grep -o 'overlay ov0 .*peers, mtu [0-9]*' "$out/run1.log" | sort -t' ' -k7 | sed 's/^/   /'

@@ -175,6 +175,10 @@ extends_documentation_fragment:
 notes:
   - Needs root (raw sockets, C(setns)). pyroute2 is needed only to read matrix addresses that are not given.
   - The first packet to a neighbour waits for ARP or neighbour discovery; that time is in its RV(results[].rtt).
+  - An all-pairs matrix on one L2 segment needs an ARP (or NDP) entry per pair, and the kernel keeps one table for
+    all namespaces of the machine, at most C(net.ipv4.neigh.default.gc_thresh3) entries (1024 by default). Beyond
+    it the kernel drops packets silently; when its counter of full tables grew during the run, every unanswered
+    probe's message and RV(msg) say so.
 seealso:
   - module: linuxnet.fabric.net_info
   - module: linuxnet.fabric.bridge_network
