@@ -14,8 +14,6 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from harness import probe, run, sh
 from lifecycle import task
 
@@ -315,15 +313,18 @@ def test_check_mode_gives_the_same_results():
     assert normal['matrix'] == checked['matrix'] == ['from/to  a        b', 'a        .        ok', 'b        ok       .']
 
 
-@pytest.mark.parametrize('options,message', [
+MISSING = [
     ({'checks': [{'from': 'nope', 'to': '10.0.0.1'}]}, "checks[0].from='nope': no such network namespace"),
     ({'checks': [{'pid': 4194304, 'to': '10.0.0.1'}]}, 'checks[0].pid=4194304: no such process'),
     ({'checks': [{'netns_path': '/etc/passwd', 'to': '10.0.0.1'}]}, "checks[0].netns_path='/etc/passwd': no such"),
     ({'matrix': [{'netns': 'a'}, {'netns': 'a', 'name': 'again', 'interface': 'nic9'}]},
      "matrix[1].interface='nic9': no such interface in a"),
-])
-def test_missing_namespaces_and_interfaces_fail_before_any_probe(options, message):
+]
+
+
+def test_missing_namespaces_and_interfaces_fail_before_any_probe():
     sh('ip netns add a', 'ip -n a link add eth0 type veth peer name x', 'ip -n a addr add 10.9.0.1/24 dev eth0')
-    result = run([{'name': 'probe', 'linuxnet.fabric.probe': options}])[0]
-    assert result['failed'] and result['msg'].startswith(message), result['msg']
-    assert 'results' not in result
+    results = run([{'name': 'probe', 'linuxnet.fabric.probe': options} for options, _message in MISSING])
+    for result, (_options, message) in zip(results, MISSING):
+        assert result['failed'] and result['msg'].startswith(message), result['msg']
+        assert 'results' not in result
