@@ -46,7 +46,7 @@ def matrix_task(names, **options):
 def timed_module(names, runs, **options):
     """Median of the module task's time, and the fewest probes that passed in a run."""
     seconds, passed, full = [], [], False
-    for _ in range(runs):
+    for _run in range(runs):
         _wall, times, results = bench.ansible(bench.play([dict(matrix_task(names, **options), ignore_errors=True)]),
                                               'probe')
         result = [r for r in results if r['_task'] == 'probe matrix'][0]
@@ -61,7 +61,7 @@ def timed_engine(names, runs, python, **options):
     params = dict(dict(size=None, df=False, timeout=1.0, count=1, parallel=16), **options)
     params.update(checks=[], matrix=[{'name': n} for n in names])
     seconds, passed, full = [], [], False
-    for _ in range(runs):
+    for _run in range(runs):
         out = subprocess.run([python, '-c', ENGINE, str(harness._state['collections']), json.dumps(params)],
                              capture_output=True, text=True, check=True).stdout
         got = json.loads(out)
