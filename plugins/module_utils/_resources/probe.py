@@ -111,10 +111,11 @@ def address(option, value):
     return ipaddress.ip_address(_validate.unicast_ip(option, text))
 
 
-def number(option, value, low, high, kind='an integer'):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise InvalidInput(option, value, 'must be %s from %s to %s' % (kind, low, high))
-    return value
+def number(option, value, low, high):
+    """An integer from low to high (None is not one)."""
+    if value is None:
+        raise InvalidInput(option, value, 'must be an integer from %d to %d' % (low, high))
+    return _validate.in_range(option, value, low, high)
 
 
 def timeout_value(option, value):
