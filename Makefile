@@ -6,7 +6,7 @@ PYTEST := $(VENV)/bin/pytest
 # Extra pytest args, e.g. make integration ARGS='-k vxlan -x'
 ARGS ?=
 
-.PHONY: setup check unit integration sanity lint molecule test bench bench-smoke demo demo-clean clean
+.PHONY: setup check unit integration sanity lint galaxy-importer molecule test bench bench-smoke demo demo-clean clean
 
 setup:
 	bash .ci/setup
@@ -31,6 +31,11 @@ sanity:
 lint:
 	tests/lint.sh
 
+# galaxy-importer (what Galaxy and Automation Hub run on upload) on the built artifact, ansible-lint included, its
+# container-based ansible-test step off; in its own venv, .cache/galaxy-importer-venv (made on first use).
+galaxy-importer:
+	tests/galaxy-importer.sh
+
 # Molecule scenarios (extensions/molecule/, podman, nodes on --internal networks), each with `molecule test`.
 # prepare.sh builds the node images once (about 1 min) and is a no-op afterwards. E.g. make molecule SCENARIOS=bridge_network
 SCENARIOS ?=
@@ -42,7 +47,7 @@ molecule:
 	$(if $(SCENARIOS),,tests/molecule-lab.sh)
 
 test: setup
-	$(MAKE) --no-print-directory unit integration sanity lint molecule bench-smoke
+	$(MAKE) --no-print-directory unit integration sanity lint galaxy-importer molecule bench-smoke
 
 # Benchmarks (bench/bench.py, docs/BENCHMARKS.md), all inside tests/sandbox: the bridge_network role against
 # ip -batch, the CNI bridge plugin and a naive playbook at N endpoints, medians of RUNS runs; writes

@@ -212,13 +212,16 @@ def _run(argument_spec, body, result_key, module_kwargs):
 
 def info_main(argument_spec, read, **module_kwargs):
     """The body of a read-only module: read(nl, module) -> dict of results. Never changes anything, so it runs
-    the same in check mode; changed is always false."""
+    the same in check mode; changed is always false. A result with failed=True (and a msg) fails the task with
+    all its results (e.g. probe: an expectation was not met)."""
     from ansible.module_utils.basic import AnsibleModule
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
     result, failure = _attempt(_netlink.Netlink(read_only=True), lambda nl: read(nl, module))
     if failure:
         failure.pop('actions', None)
         module.fail_json(**failure)
+    if result.pop('failed', False):
+        module.fail_json(changed=False, **result)
     module.exit_json(changed=False, **result)
 
 

@@ -5,6 +5,7 @@
     snapshot_diff(a, b) -> str              readable unified diff of two snapshots
     ip_json(netns, *args) -> list | None    parsed `ip -j [-n NS] ARGS`, None if ip fails
     ping(netns, addr, count=1) -> bool
+    probe(checks, matrix=(), check=False, **options) -> dict   one linuxnet.fabric.probe task, its result
     sh(*commands)                           run shell commands (iproute2 set-ups) with bash -eu, fail on error
     netns_exec(netns, *cmd)                 a command in a namespace (ip netns exec), output captured
     server(netns, *cmd), echo_server(netns), http_server(netns, address, port)   processes for a block's duration
@@ -335,6 +336,20 @@ def http_server(netns, address, port):
 def http_get(netns, url):
     """The HTTP status of a GET from NETNS ('200'), None when it failed."""
     return python(netns, HTTP_GET, url)
+
+def probe(checks=(), matrix=(), check=False, **options):
+    """Runs one linuxnet.fabric.probe task and returns its result (with 'failed', 'msg', 'results', 'matrix').
+
+    A check is a dict of the module's options, or a tuple (from, to) or (from, to, expect) of an ICMP probe; from
+    is a namespace name (None: the sandbox root). Keep `ping` for a few judges: probe never judges itself alone.
+        r = probe([('a1', '10.88.1.3'), ('a1', '10.88.2.2', 'blocked')]); assert not r['failed'], r['msg']
+    """
+    def as_dict(c):
+        if isinstance(c, dict):
+            return c
+        return {'from': c[0] or '', 'to': str(c[1]), 'expect': c[2] if len(c) > 2 else 'reach'}
+    args = dict(options, checks=[as_dict(c) for c in checks], matrix=list(matrix))
+    return run([{'name': 'probe', 'linuxnet.fabric.probe': args}], check=check)[0]
 
 
 def list_netns():

@@ -23,7 +23,7 @@ from harness import run, snapshot, snapshot_diff
 CORPUS = yaml.safe_load((harness.HERE / 'bad_input.yml').read_text(encoding='utf-8'))
 CASES = [c for c in CORPUS['cases'] if re.search(os.environ.get('BAD_INPUT_ONLY', ''), c['id'])]
 IDS = [c['id'] for c in CASES]
-NO_NETNS_OPTION = ('netns', 'net_info')  # modules whose netns is not a namespace option to default
+NO_NETNS_OPTION = ('netns', 'net_info', 'probe')  # modules whose netns is not a namespace option to default
 
 
 def expand(value):
