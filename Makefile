@@ -63,13 +63,15 @@ bench: setup
 bench-smoke:
 	tests/sandbox $(VENV)/bin/python bench/bench.py --sizes 10 --runs 1 --naive 10 --other-python '' --out .cache/bench-smoke
 
-# The overlay lab: 3 simulated hosts, ping matrix, second run changed=0, topology picture. MODE=l2 (bridged) or l3
-# (routed). Everything it makes in the kernel lives in tests/sandbox and vanishes with it; files go to .cache/lab
+# The overlay lab: 3 simulated hosts, probe matrices, second run changed=0, topology picture. MODE=l2 (bridged) or l3
+# (routed); FAMILY=ipv4, dual or ipv6 inside the overlay; UNDERLAY=ipv4 or ipv6 under it. Everything it makes in the kernel lives in tests/sandbox and vanishes with it; files go to .cache/lab
 # and .cache/demo, which demo-clean removes (nothing else persists). DOCS=1: copy the topology picture to docs/.
 MODE ?= l2
+FAMILY ?= ipv4
+UNDERLAY ?= ipv4
 DOCS ?=
 demo: setup
-	MODE=$(MODE) DOCS=$(DOCS) tests/sandbox playbooks/demo.sh
+	MODE=$(MODE) FAMILY=$(FAMILY) UNDERLAY=$(UNDERLAY) DOCS=$(DOCS) tests/sandbox playbooks/demo.sh
 
 demo-clean:
 	rm -rf .cache/lab .cache/demo

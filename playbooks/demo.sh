@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo (make demo [MODE=l2|l3]): a lab of 3 simulated hosts (network namespaces on one underlay switch, no link
+# The demo (make demo [MODE=l2|l3] [FAMILY=ipv4|dual|ipv6] [UNDERLAY=ipv4|ipv6]): a lab of 3 simulated hosts (network namespaces on one underlay switch, no link
 # to the outside), the overlay_network role on them (2 endpoints per host), a probe matrix across hosts plus DF
 # probes at the overlay MTU (linuxnet.fabric.probe), a second run that changes nothing, and a topology picture read
 # back with net_info.
@@ -9,6 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${FABRIC_SANDBOX:-}" = 1 ] || { echo "run me through 'make demo' (inside the sandbox)" >&2; exit 2; }
 MODE=${MODE:-l2}
+FAMILY=${FAMILY:-ipv4}     # the families inside the overlay
+UNDERLAY=${UNDERLAY:-ipv4} # the family the VXLAN runs over
+[[ $FAMILY =~ ^(ipv4|dual|ipv6)$ ]] || { echo "FAMILY=$FAMILY: use ipv4, dual or ipv6" >&2; exit 2; }
+[[ $UNDERLAY =~ ^(ipv4|ipv6)$ ]] || { echo "UNDERLAY=$UNDERLAY: use ipv4 or ipv6" >&2; exit 2; }
 py=${FABRIC_TEST_PYTHON:-$PWD/.venv/bin/python} # the modules' Python (Debian's /usr/bin/python3: pyroute2 0.7)
 [[ $MODE =~ ^l[23]$ ]] || { echo "MODE=$MODE: use l2 (bridged) or l3 (routed)" >&2; exit 2; }
 out=$PWD/.cache/demo
@@ -26,8 +30,9 @@ play() {
   else cat "$log"; echo "demo: FAILED (log: $log)" >&2; exit 1; fi
 }
 
-echo "== 1. lab: 3 hosts (lab-h1..3, underlay 198.18.0.0/24 on switch 'underlay'), overlay mode $MODE"
-play lab.log -i localhost, playbooks/lab/create.yml -e lab_mode="$MODE" -e lab_inventory="$PWD/$inventory"
+echo "== 1. lab: 3 hosts (lab-h1..3, $UNDERLAY underlay on switch 'underlay'), overlay mode $MODE, $FAMILY inside"
+play lab.log -i localhost, playbooks/lab/create.yml -e lab_mode="$MODE" -e lab_inventory="$PWD/$inventory" \
+  -e lab_family="$FAMILY" -e lab_underlay="$UNDERLAY"
 echo "== 2. overlay_network role (playbooks/overlay_network.yml)"
 play run1.log -i "$inventory" playbooks/overlay_network.yml
 grep -o 'overlay ov0 .*peers, mtu [0-9]*' "$out/run1.log" | sort -t' ' -k7 | sed 's/^/   /'
@@ -35,12 +40,16 @@ grep -o 'overlay ov0 .*peers, mtu [0-9]*' "$out/run1.log" | sort -t' ' -k7 | sed
 # The data plane, probed from inside every endpoint by linuxnet.fabric.probe (raw ICMP sockets, no ping binary).
 mtu=$(ip -n h1-app1 -o link show dev eth0 | grep -o 'mtu [0-9]*' | cut -d' ' -f2)
 echo "== 3. linuxnet.fabric.probe from inside every endpoint (playbooks/lab/probe.yml)"
-play probe.log -i localhost, playbooks/lab/probe.yml -e lab_probe_dir="$out"
+play probe.log -i localhost, playbooks/lab/probe.yml -e lab_probe_dir="$out" -e lab_family="$FAMILY"
 echo "   every endpoint to every other, rows probe columns:"
 sed 's/^/   /' "$out/matrix.txt"
 echo "== 4. the same with DF at the overlay MTU: $mtu-byte IP packets, never fragmented"
 sed 's/^/   /' "$out/df.txt"
 sed 's/^/   /' "$out/one-byte-more.txt"
+if [ "$FAMILY" = dual ]; then
+  echo "   IPv6, every endpoint to every other:"; sed 's/^/   /' "$out/matrix6.txt"
+  echo "   IPv6 with DF at $mtu bytes:"; sed 's/^/   /' "$out/df6.txt"
+fi
 
 echo "== 5. the same playbook again: nothing to change"
 play run2.log -i "$inventory" playbooks/overlay_network.yml
@@ -53,4 +62,4 @@ if [ "${DOCS:-}" = 1 ]; then
   for f in mmd dot svg; do [ ! -f "$out/topology.$f" ] || cp "$out/topology.$f" docs/; done; echo "   copied to docs/"
 fi
 other=l3; [ "$MODE" = l2 ] || other=l2
-echo "demo: done in ${SECONDS} s (mode $MODE; make demo MODE=$other for the other one; make demo-clean removes .cache/lab and .cache/demo)"
+echo "demo: done in ${SECONDS} s (mode $MODE, $FAMILY over $UNDERLAY; make demo MODE=$other, or FAMILY=dual, for another one; make demo-clean removes .cache/lab and .cache/demo)"
