@@ -329,9 +329,9 @@ class BridgeNetwork(object):
             self.endpoints.remove(ep)
             self.published = [p for p in self.published if p['endpoint'] != ep['name']]
             gone[ep['name']] = False
-            self.skipped.append('endpoint %s (%s %s) skipped: the namespace of a running container is not restored at '
-                                'boot (its container is gone); its address stays reserved' % (
-                                    ep['name'], 'pid' if ep['source'] == 'pid' else 'netns_path', ep['netns']))
+            given = 'pid ' + ep['netns'].split('/')[2] if ep['source'] == 'pid' else 'netns_path ' + ep['netns']
+            self.skipped.append('endpoint %s (%s) skipped: the namespace of a running container is not restored at boot '
+                                '(its container is gone); its address stays reserved' % (ep['name'], given))
         return gone
 
     def _replaced_leftovers(self):
