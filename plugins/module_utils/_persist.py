@@ -7,8 +7,8 @@ A persisted network has, under ROOT (the module's persist_root, '/' on a real ho
 - the engine: these module_utils as a plain Python package in usr/local/lib/linuxnet-fabric/engine-VERSION, the
   link 'current' naming the one in use. VERSION is a digest of the sources, so a run of any other collection
   version replaces it (one engine per host: the one of the last run);
-- the runner usr/local/sbin/linuxnet-fabric-apply (main() below), which finds the engine relative to its own
-  location and runs it with the Python the module ran with;
+- the runner usr/local/sbin/linuxnet-fabric-apply (_boot.main), which finds the engine relative to its own location
+  and runs it with the Python the module ran with;
 - its state file etc/linuxnet-fabric/NETWORK.json (NETWORK@NETNS.json inside a namespace that plays the host, named
   as its leases): {"linuxnet.fabric.bridge_network": PARAMETERS}, the module's own parameters with the addresses it
   assigned written in;
@@ -16,27 +16,25 @@ A persisted network has, under ROOT (the module's persist_root, '/' on a real ho
   its instance after network-online.target, and, when systemd runs, the instance enabled (not started): a link in
   multi-user.target.wants, as 'systemctl enable' makes it.
 The engine, the runner and the unit go with the last state file. At boot the runner converges each network with
-BridgeNetwork(boot=True): the same ownership marks, IPAM and firewall as the module, under the same host lock.
+BridgeNetwork(boot=True) (_boot): the same ownership marks, IPAM and firewall as the module, under the host lock.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import argparse
 import errno
 import hashlib
 import json
 import os
-import re
 import shutil
 import stat
 import subprocess
 import sys
 import tempfile
 
-from ansible_collections.linuxnet.fabric.plugins.module_utils import _files, _lock, _netlink, _specs, _validate
-from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource, _attempt, converge
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _files, _specs
+from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource
 
 ENGINE = 'usr/local/lib/linuxnet-fabric'
 RUNNER = 'usr/local/sbin/linuxnet-fabric-apply'
@@ -47,7 +45,6 @@ SYSTEMD = '/run/systemd/system'  # exists when systemd is the init (sd_booted)
 PACKAGE = 'ansible_collections.linuxnet.fabric.plugins.module_utils'
 MODULE = 'linuxnet.fabric.bridge_network'
 NOT_KEPT = ('persist', 'persist_root', 'state')  # how a run keeps the network, not what the network is
-LOCK_TIMEOUT = 300  # seconds the runner waits for another run (two units at boot take turns)
 
 RUNNER_TEXT = '''#!%(python)s -I
 # linuxnet-fabric-apply [--root DIR] [NETWORK ...]: converges networks persisted by linuxnet.fabric (the state files
@@ -58,10 +55,9 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, 'lib', 'linuxnet-fabric',
                                 'current'))
-from ansible_collections.linuxnet.fabric.plugins.module_utils import _persist  # noqa: E402
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge_network import BridgeNetwork  # noqa
+from ansible_collections.linuxnet.fabric.plugins.module_utils._boot import main  # noqa: E402
 
-sys.exit(_persist.main(sys.argv[1:], BridgeNetwork))
+sys.exit(main(sys.argv[1:]))
 '''
 
 UNIT_TEXT = '''# Written by linuxnet.fabric (bridge_network, persist: true): brings network %%i back at boot, from
@@ -102,6 +98,7 @@ def paths(root, name):
 def engine_sources():
     """{path: bytes} of the engine as this process runs it: every loaded module of this package (AnsiballZ ships each
     one the module imports; its loader gives the source), and empty packages above them."""
+    from ansible_collections.linuxnet.fabric.plugins.module_utils import _boot  # noqa: F401  (the runner's part)
     files = {}
     top = PACKAGE.replace('.', '/')
     for name, module in list(sys.modules.items()):
@@ -339,85 +336,3 @@ def persisted(result):
         return json.loads(text).get(MODULE) if text else None
     except (ValueError, AttributeError):
         return text
-
-
-# --- the runner (linuxnet-fabric-apply) ------------------------------------------------------------------------
-_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}(@[^/\x00\s]+)?$')
-FILE = 'state file'
-
-
-def load(path, name, root):
-    """The module parameters a state file holds, checked as the module checks its own (InvalidInput otherwise)."""
-    data = _files.read_json(path, FILE)
-    if data is None:
-        raise _validate.InvalidInput(FILE, path, 'no such file: network %s is not persisted' % name)
-    if not isinstance(data, dict) or list(data) != [MODULE] or not isinstance(data[MODULE], dict):
-        raise _validate.InvalidInput(FILE, path, 'expected {"%s": {its options}}' % MODULE)
-    for key in NOT_KEPT:
-        if key in data[MODULE]:
-            raise _validate.InvalidInput(key, data[MODULE][key], 'not an option of a state file (the runner sets it)')
-    params = _validate.against_spec(_specs.BRIDGE_NETWORK, data[MODULE])
-    if _files.instance(params['network'], params['netns']) != name:
-        raise _validate.InvalidInput('network', params['network'], 'this file is the state of network %s' % name)
-    params.update(persist_root=root, state='present')
-    return params
-
-
-def check_folder(folder):
-    st = os.stat(folder)
-    if st.st_uid != 0 or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise _validate.InvalidInput(FILE, folder, 'refused: the folder must be owned by root and writable by root only')
-
-
-def apply(path, name, root, batch_class):
-    """Converges one state file (checked before the host lock is taken) and prints what it did; True when converged."""
-    def body(nl):
-        batch = batch_class(nl, params, False, boot=True)
-        results = converge(batch.resources(), False)
-        return batch.skipped, [a for r in results for a in r['actions']]
-
-    try:
-        params = load(path, name, root)
-        with _lock.HostLock('linuxnet-fabric-apply %s' % name, LOCK_TIMEOUT):
-            outcome, failure = _attempt(_netlink.Netlink(), body)
-    except _validate.InvalidInput as e:
-        outcome, failure = None, dict(msg=e.reason if e.option == FILE else str(e))
-    except _lock.LockTimeout as e:
-        outcome, failure = None, dict(msg=str(e))
-    for action in (failure or {}).get('actions') or (outcome[1] if outcome else []):
-        print('%s: %s' % (name, action))
-    if failure:
-        print('linuxnet-fabric-apply: %s: %s' % (path, failure['msg'].split('\n')[0]), file=sys.stderr)
-        return False
-    skipped, actions = outcome
-    for line in skipped:
-        print('%s: %s' % (name, line))
-    print('%s: %s' % (name, 'converged, %d changes' % len(actions) if actions else 'no change (already converged)'))
-    return True
-
-
-def main(argv, batch_class):
-    parser = argparse.ArgumentParser(prog='linuxnet-fabric-apply', description=(
-        'Converge the networks that linuxnet.fabric persisted (state files in ROOT/%s), as the module would.'
-        % _files.STATES))
-    parser.add_argument('--root', default='/', help='prefix of the persisted files (default: /)')
-    parser.add_argument('networks', nargs='*', metavar='NETWORK', help='a state file name without .json (default: all)')
-    args = parser.parse_args(argv)
-    root = os.path.abspath(args.root)
-    folder = _files.under(root, _files.STATES)
-    for name in args.networks:
-        if not _NAME.match(name):
-            parser.error('%s: not the name of a persisted network (NETWORK or NETWORK@NETNS)' % name)
-    try:
-        names = args.networks or sorted(n[:-5] for n in os.listdir(folder) if n.endswith('.json') and n[0] != '.')
-        check_folder(folder)
-    except (OSError, _validate.InvalidInput) as e:
-        if not args.networks and getattr(e, 'errno', None) == errno.ENOENT:
-            names = []
-        else:
-            print('linuxnet-fabric-apply: %s: %s' % (folder, getattr(e, 'reason', None) or e.strerror), file=sys.stderr)
-            return 1
-    if not names:
-        print('no persisted network in %s' % folder)
-    failed = [name for name in names if not apply(os.path.join(folder, name + '.json'), name, root, batch_class)]
-    return 1 if failed else 0

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from ansible_collections.linuxnet.fabric.plugins.module_utils import _files, _persist, _specs, _validate
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _boot, _files, _persist, _specs, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import converge
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge_network import BridgeNetwork
 from ansible_collections.linuxnet.fabric.plugins.module_utils._validate import InvalidInput
@@ -164,7 +164,7 @@ def test_the_runner_checks_a_state_file_before_anything(tmp_path, capsys):
     root = str(tmp_path)
     folder = os.path.join(root, _files.STATES)
     os.makedirs(folder, 0o700)
-    assert _persist.main(['--root', root], BridgeNetwork) == 0
+    assert _boot.main(['--root', root]) == 0
     assert capsys.readouterr().out == 'no persisted network in %s\n' % folder
     good = dict(network='web', bridge='br-web', subnet='10.88.0.0/24')
     for content, line in [
@@ -175,8 +175,8 @@ def test_the_runner_checks_a_state_file_before_anything(tmp_path, capsys):
              "network='db': this file is the state of network web"),
             (json.dumps({'linuxnet.fabric.bridge_network': dict(good, mtu='big')}), "mtu='big': expected a int")]:
         _files.write_text(os.path.join(folder, 'web.json'), content, 0o600)
-        assert _persist.main(['--root', root, 'web'], BridgeNetwork) == 1
+        assert _boot.main(['--root', root, 'web']) == 1
         out = capsys.readouterr()
         assert out.out == '' and out.err == 'linuxnet-fabric-apply: %s/web.json: %s\n' % (folder, line)
     with pytest.raises(SystemExit):
-        _persist.main(['--root', root, '../../etc/passwd'], BridgeNetwork)
+        _boot.main(['--root', root, '../../etc/passwd'])
