@@ -26,9 +26,13 @@ from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import 
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge_network import BridgeNetwork
 
 LOCK_TIMEOUT = 300  # seconds the runner waits for another run (two units at boot take turns)
+NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}(@[^/\x00\s]+)?$')  # NETWORK or NETWORK@NETNS
+FILE = 'state file'  # the "option" of what is wrong with a state file as a whole
 
-_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}(@[^/\x00\s]+)?$')
-FILE = 'state file'
+
+def say(line, stream=None):
+    """One line of output: actions to stdout (the journal), failures to stderr."""
+    (stream or sys.stdout).write(line + '\n')
 
 
 def load(path, name, root):
@@ -70,14 +74,14 @@ def apply(path, name, root):
     except _lock.LockTimeout as e:
         outcome, failure = None, dict(msg=str(e))
     for action in (failure or {}).get('actions') or (outcome[1] if outcome else []):
-        print('%s: %s' % (name, action))
+        say('%s: %s' % (name, action))
     if failure:
-        print('linuxnet-fabric-apply: %s: %s' % (path, failure['msg'].split('\n')[0]), file=sys.stderr)
+        say('linuxnet-fabric-apply: %s: %s' % (path, failure['msg'].split('\n')[0]), sys.stderr)
         return False
     skipped, actions = outcome
     for line in skipped:
-        print('%s: %s' % (name, line))
-    print('%s: %s' % (name, 'converged, %d changes' % len(actions) if actions else 'no change (already converged)'))
+        say('%s: %s' % (name, line))
+    say('%s: %s' % (name, 'converged, %d changes' % len(actions) if actions else 'no change (already converged)'))
     return True
 
 
@@ -91,7 +95,7 @@ def main(argv):
     root = os.path.abspath(args.root)
     folder = _files.under(root, _files.STATES)
     for name in args.networks:
-        if not _NAME.match(name):
+        if not NAME.match(name):
             parser.error('%s: not the name of a persisted network (NETWORK or NETWORK@NETNS)' % name)
     try:
         names = args.networks or sorted(n[:-5] for n in os.listdir(folder) if n.endswith('.json') and n[0] != '.')
@@ -100,9 +104,9 @@ def main(argv):
         if not args.networks and getattr(e, 'errno', None) == errno.ENOENT:
             names = []
         else:
-            print('linuxnet-fabric-apply: %s: %s' % (folder, getattr(e, 'reason', None) or e.strerror), file=sys.stderr)
+            say('linuxnet-fabric-apply: %s: %s' % (folder, getattr(e, 'reason', None) or e.strerror), sys.stderr)
             return 1
     if not names:
-        print('no persisted network in %s' % folder)
+        say('no persisted network in %s' % folder)
     failed = [name for name in names if not apply(os.path.join(folder, name + '.json'), name, root)]
     return 1 if failed else 0

@@ -18,7 +18,7 @@ description:
   - A network is IPv4 (O(subnet)), IPv6 (O(subnet6)) or dual-stack (both). IPv6 addresses are added without
     duplicate address detection (C(nodad)), so they are usable as soon as the task returns.
   - Addresses not given are assigned from O(ip_range) (O(ip_range6)), lowest free first. An endpoint keeps its
-    address while it lies in the range: the one its interface has, else its lease. The gateway and addresses in
+    address while it lies in the range (the one its interface has, else its lease). The gateway and addresses in
     use are never given out. Leases are kept in C(PERSIST_ROOT/var/lib/linuxnet-fabric/) (mode 0600), so a fresh
     namespace (after a reboot, or a restarted container) gets its address back.
   - An endpoint is a named namespace (created when missing), or an existing one given by O(endpoints[].netns_path)
@@ -28,13 +28,13 @@ description:
     refuse to take the interface of a namespace in which processes run unless O(force=true). An address it gave
     before and gives no more is removed; addresses someone else added are left alone. The addresses of the
     interfaces it made are exactly the ones it assigns.
-  - The firewall is part of the network (O(firewall)): egress masquerade, isolation from the collection's other
+  - The firewall is part of the network (O(firewall)), with egress masquerade, isolation from the collection's other
     networks and published ports, as nftables rules in the collection's own table (see
     M(linuxnet.fabric.network_firewall)), and the forwarding sysctls of the host namespace (IPv4 when the network
     masquerades, publishes ports or routes an l3 overlay; IPv6 whenever it has IPv6).
   - With O(vxlan), the network spans hosts (the role M(linuxnet.fabric.overlay_network) plans it from the
-    inventory): a VXLAN device bridged with every peer (C(l2)) or routed to each peer's subnet (C(l3)).
-  - With O(persist), the network comes back after a reboot without Ansible: a systemd unit runs the same engine.
+    inventory), with a VXLAN device bridged with every peer (C(l2)) or routed to each peer's subnet (C(l3)).
+  - With O(persist), the network comes back after a reboot without Ansible, by a systemd unit that runs the same engine.
   - Used by the roles M(linuxnet.fabric.bridge_network) and M(linuxnet.fabric.overlay_network).
 options:
   network:
@@ -220,7 +220,7 @@ options:
       mode:
         description:
           - V(l2) bridges the VXLAN device (one subnet for all hosts, one flood entry per peer, learning).
-          - V(l3) routes (flannel's scheme): the device holds this host's VTEP address (its subnet's own address),
+          - V(l3) routes (flannel's scheme); the device holds this host's VTEP address (its subnet's own address),
             and per peer an FDB entry, a permanent neighbour and a route to the peer's subnet.
         type: str
         choices: [l2, l3]

@@ -134,7 +134,7 @@ def test_networks_come_back_after_a_reboot_without_ansible(root):
         box.kill()
         box.wait()
 
-    boot, booted, _, ov, again, state, *pings, _, rerun = after_reboot(
+    boot, booted, _underlay, ov, again, state, *pings, _container, rerun = after_reboot(
         ('cmd', runner(root)), ('shape', None), ('sh', '\n'.join(UNDERLAY)), ('cmd', runner(root, 'ov')),
         ('cmd', runner(root)), ('shape', None),
         ('ping', ['w-1', '10.88.0.10', 3]), ('ping', ['w-3', 'fd00:88::3', 3]), ('ping', [None, '10.77.0.2', 3]),
@@ -208,9 +208,9 @@ def test_persist_false_and_absent_remove_the_files_and_the_last_one_the_engine(r
               endpoints=[dict(name='d-1')])
     run([web(root), task('bridge_network', **db)])
     states = os.path.join(root, 'etc/linuxnet-fabric')
-    predicted = run([task('bridge_network', **dict(db, persist=False))], check=True)[0]
+    predicted = run([task('bridge_network', **{**db, 'persist': False})], check=True)[0]
     assert sorted(os.listdir(states)) == ['db.json', 'web.json']
-    dropped = run([task('bridge_network', **dict(db, persist=False))])[0]
+    dropped = run([task('bridge_network', **{**db, 'persist': False})])[0]
     assert_ok(dropped, True)
     assert dropped['actions'] == predicted['actions'] == ['remove the state file %s/db.json' % states]
     assert dropped['diff']['after']['persisted'] is None and dropped['diff']['before']['persisted']['network'] == 'db'
@@ -226,7 +226,7 @@ def test_persist_false_and_absent_remove_the_files_and_the_last_one_the_engine(r
         'remove the state file %s/web.json' % states,
         'remove the runner %s/%s (no persisted network is left)' % (root, RUNNER),
         'remove the engine %s/usr/local/lib/linuxnet-fabric (no persisted network is left)' % root]
-    left = sorted(os.path.relpath(os.path.join(d, f), root) for d, _, files in os.walk(root) for f in files)
+    left = sorted(os.path.relpath(os.path.join(d, f), root) for d, _dirs, files in os.walk(root) for f in files)
     assert left == ['var/lib/linuxnet-fabric/db.json'], left  # the leases of db, which is still there
 
 
@@ -253,7 +253,7 @@ def test_broken_and_unsafe_state_files_are_refused_with_one_line_and_change_noth
         ('not-root', good, 0o600, 65534, 'refused: it must be owned by root and writable by root only'),
     ]
     paths = []
-    for name, content, mode, owner, _ in cases:  # each in a root of its own, run by the runner of 'root'
+    for name, content, mode, owner, _end in cases:  # each in a root of its own, run by the runner of 'root'
         path = os.path.join(root, 'case', name, 'etc/linuxnet-fabric', ('web' if name != 'other-network' else name) + '.json')
         os.makedirs(os.path.dirname(path), 0o700)
         with open(path, 'w') as f:
@@ -267,7 +267,7 @@ def test_broken_and_unsafe_state_files_are_refused_with_one_line_and_change_noth
     *outcomes, folder, missing, kernel = after_reboot(
         *[('cmd', [os.path.join(root, RUNNER), '--root', path.split('/etc/')[0]]) for path in paths],
         ('cmd', [os.path.join(root, RUNNER), '--root', open_folder]), ('cmd', runner(root, 'missing')), ('shape', None))
-    for (name, _, _, _, end), path, (rc, out, err) in zip(cases, paths, outcomes):
+    for (name, _content, _mode, _owner, end), path, (rc, out, err) in zip(cases, paths, outcomes):
         assert rc == 1 and out == '' and err.count('\n') == 1, (name, rc, out, err)
         assert err.startswith('linuxnet-fabric-apply: %s: ' % path) and end in err, (name, err)
     assert folder == [1, '', 'linuxnet-fabric-apply: %s/etc/linuxnet-fabric: refused: the folder must be owned by root '
@@ -284,7 +284,7 @@ def test_two_runners_at_once_take_turns_on_the_host_lock(root):
     fd = os.open('/run/linuxnet.fabric/netns-%d-%d.lock' % (st.st_dev, st.st_ino), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        both = [subprocess.Popen(runner(root, 'web'), stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        both = [subprocess.Popen(runner(root, 'web'), stdout=subprocess.PIPE, text=True) for _run in range(2)]
         time.sleep(1.5)
         assert [p.poll() for p in both] == [None, None] and ip_json(None, 'link', 'show', 'br-web') is None
     finally:

@@ -155,7 +155,7 @@ def test_files_are_written_then_stable_then_removed_with_the_last_network(tmp_pa
     os.unlink(other)
     assert [a.split(' (')[0].split(' /')[0] for a in actions(converge(_persist.resources(net, False, False), False))] \
         == ['remove the systemd unit', 'remove the runner', 'remove the engine']
-    left = [os.path.join(d, f) for d, _, files in os.walk(root) for f in files]
+    left = [os.path.join(d, f) for d, _dirs, files in os.walk(root) for f in files]
     assert left == [] and sorted(os.listdir(units)) == ['multi-user.target.wants']
 
 
