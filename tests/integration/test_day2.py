@@ -119,8 +119,9 @@ def test_change(change, mode, tmp_path):
 
     edit, kept, check = CHANGES[change]
     if change == 'mode':
-        edit = lambda lab: group_vars(lab, overlay_network_mode='l3' if mode == 'l2' else 'l2')  # noqa: E731
-    edit(lab)
+        group_vars(lab, overlay_network_mode='l3' if mode == 'l2' else 'l2')
+    else:
+        edit(lab)
     changed = save(lab, tmp_path / 'changed.yml')
     hosts = hosts_of(lab)
     run_role(changed, hosts)

@@ -111,8 +111,8 @@ class BridgeNetwork(object):
                                              isinstance(item, dict) else item, 'not an endpoint of this network '
                                              '(one of: %s)' % ', '.join(names[:10]))
         if items and not self.firewall:
-            raise _validate.InvalidInput('published_ports', '%d ports' % len(items), 'need firewall: true (they are '
-                                                                                      'nftables rules)')
+            raise _validate.InvalidInput('published_ports', '%d ports' % len(items),
+                                         'need firewall: true (they are nftables rules)')
         if items:  # the firewall's own checks, now, with the gateways standing in for the endpoints' addresses
             self._firewall(dict((ep['name'], dict((f.key, f.gateway) for f in self.families)) for ep in self.endpoints),
                            items)
