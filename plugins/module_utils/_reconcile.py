@@ -178,7 +178,8 @@ def _attempt(nl, body):
 
 
 def _locked(module, body):
-    """body() while holding this host's lock (see _lock): one changing run at a time, check mode included,
+    """body() while holding this host's lock (see _lock: keyed on the netns option, else the module's own
+    namespace): one changing run at a time per host, check mode included,
     so that a plan is never made from a state another run is halfway through changing."""
     timeout = module.params['lock_timeout']
     failure = None
@@ -188,8 +189,9 @@ def _locked(module, body):
         named = ['%s=%s' % (k, module.params[k]) for k in ('network', 'name', 'netns')
                  if isinstance(module.params.get(k), str)]
         who = ' '.join([module._name] + named)
+        netns = module.params.get('netns')  # the namespace that plays the host (unset: the module's own)
         try:
-            with _lock.HostLock(who, timeout):
+            with _lock.HostLock(who, timeout, netns if isinstance(netns, str) else None):
                 return body()
         except _lock.LockTimeout as e:
             failure = str(e)
