@@ -110,6 +110,7 @@ class Snapshot(object):
 
     def __init__(self, ipr, nl=None):
         self._ipr, self._nl = ipr, nl
+        self._seen = False  # a first look-up dumps the links: one request answers the next ones too
         self.drop()
 
     def drop(self):
@@ -136,7 +137,8 @@ class Snapshot(object):
         return list(self._dump_links().values())
 
     def _get(self, key, value):
-        if self._nl is None:  # read-only: one dump answers every look-up
+        if self._nl is None or not self._seen:  # read-only, or the first look-up: one dump answers it and the next
+            self._seen = True
             self._dump_links()
         index = value if key == 'index' else self._names.get(value)
         if index in self._links:
@@ -154,6 +156,13 @@ class Snapshot(object):
         """The index of a link, without a request when the link was seen before."""
         index = self._names.get(ifname)
         return index if index is not None else self._get('ifname', ifname)['index']
+
+    def name_of(self, index):
+        """The name of link 'index', without a request when the link was seen before."""
+        for name, known in self._names.items():
+            if known == index:
+                return name
+        return self._get('index', index).get_attr('IFLA_IFNAME')
 
     def link(self, command, **kwarg):
         key = list(kwarg)[0] if len(kwarg) == 1 else None
@@ -323,10 +332,29 @@ def index_of(ipr, name):
     return ipr.index_of(name) if hasattr(ipr, 'index_of') else lookup(ipr, name)['index']
 
 
+def index_or_none(ipr, name):
+    """The index of link 'name', or None when there is none."""
+    try:
+        return index_of(ipr, name)
+    except NetlinkError as e:
+        if e.code == errno.ENODEV:
+            return None
+        raise
+    except TypeError:  # not a Snapshot: lookup() found nothing
+        return None
+
+
 def name_of(ipr, index):
     """The name of interface 'index' (None when there is none)."""
     if not index:
         return None
+    if hasattr(ipr, 'name_of'):
+        try:
+            return ipr.name_of(index)
+        except NetlinkError as e:
+            if e.code != errno.ENODEV:
+                raise
+            return None
     msg = lookup(ipr, index=index)
     return msg.get_attr('IFLA_IFNAME') if msg is not None else None
 
