@@ -46,8 +46,16 @@ class Counted(object):
 
 
 def count_requests():
-    real = _netlink.IPRoute
+    real, request = _netlink.IPRoute, _netlink.Wire.request
     _netlink.IPRoute = lambda *a, **k: Counted(real(*a, **k))
+    names = {_netlink.RTM_GETLINK: 'wire link', _netlink.RTM_GETADDR: 'wire addr', _netlink.RTM_GETROUTE: 'wire route',
+             _netlink.RTM_GETNSID: 'wire nsid'}
+
+    def counted(self, msg_type, flags, body, decoder):
+        key = names.get(msg_type, msg_type) + (' dump' if flags & _netlink.NLM_F_DUMP == _netlink.NLM_F_DUMP else ' get')
+        REQUESTS[key] = REQUESTS.get(key, 0) + 1
+        return request(self, msg_type, flags, body, decoder)
+    _netlink.Wire.request = counted
 
 
 def converge(n):
