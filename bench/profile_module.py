@@ -1,6 +1,6 @@
 """Profiles the bridge_network engine in-process (no Ansible): N endpoints, first run then a re-run.
 Run inside tests/sandbox:  tests/sandbox .venv/bin/python bench/profile_module.py [N] [pyinstrument|none|count]
-'count' counts the netlink requests (calls of pyroute2's IPRoute and of the engine's own batch sender).
+'count' counts the netlink requests (calls of pyroute2's IPRoute and requests of the engine's Wire).
 Uses the working tree (or $FABRIC_TREE) as the collection, symlinked as ansible_collections/linuxnet/fabric."""
 import importlib.util
 import os
@@ -46,13 +46,16 @@ class Counted(object):
 
 
 def count_requests():
-    real, request = _netlink.IPRoute, _netlink.Wire.request
-    _netlink.IPRoute = lambda *a, **k: Counted(real(*a, **k))
-    names = {_netlink.RTM_GETLINK: 'wire link', _netlink.RTM_GETADDR: 'wire addr', _netlink.RTM_GETROUTE: 'wire route',
-             _netlink.RTM_GETNSID: 'wire nsid'}
+    real, request = _netlink.iproute, _netlink.Wire.request
+    _netlink.iproute = lambda: Counted(real())
+    names = {_netlink.RTM_GETLINK: 'link get', _netlink.RTM_GETADDR: 'addr get', _netlink.RTM_GETROUTE: 'route get',
+             _netlink.RTM_GETNSID: 'nsid get', _netlink.RTM_NEWLINK: 'link add/set', _netlink.RTM_NEWADDR: 'addr add',
+             _netlink.RTM_DELADDR: 'addr del', _netlink.RTM_NEWROUTE: 'route add/replace',
+             _netlink.RTM_DELROUTE: 'route del'}
 
     def counted(self, msg_type, flags, body, decoder):
-        key = names.get(msg_type, msg_type) + (' dump' if flags & _netlink.NLM_F_DUMP == _netlink.NLM_F_DUMP else ' get')
+        key = 'wire ' + names.get(msg_type, str(msg_type)) + (
+            ' (dump)' if flags & _netlink.NLM_F_DUMP == _netlink.NLM_F_DUMP else '')
         REQUESTS[key] = REQUESTS.get(key, 0) + 1
         return request(self, msg_type, flags, body, decoder)
     _netlink.Wire.request = counted

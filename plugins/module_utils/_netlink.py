@@ -3,9 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """pyroute2 access shared by every module.
 
-One IPRoute socket per network namespace for the whole module run. A socket for a named namespace is made
-by entering it in-process (setns), opening the socket, and returning: no fork, and on both pyroute2 0.7 and
-0.9. A namespace is never created by looking at it.
+One socket per network namespace for the whole module run (a Wire, and an IPRoute when the run needs one). A
+socket for a named namespace is made by entering it in-process (setns), opening the socket, and returning: no
+fork, and on both pyroute2 0.7 and 0.9. A namespace is never created by looking at it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -45,33 +45,45 @@ def _lazy_package(spec):
 
 
 def _import_pyroute2():
-    """(IPRoute, NetlinkError), importing only the modules they need (see _lazy_package). Should a pyroute2
-    release be laid out otherwise, the plain import is used."""
+    """NetlinkError and the message classes the Wire encodes and decodes with, importing only the modules they
+    need (see _lazy_package); IPRoute, about 0.1 s more on pyroute2 0.9, only when a run needs it (iproute()).
+    Should a pyroute2 release be laid out otherwise, the plain import is used."""
     if 'pyroute2' not in sys.modules:
         spec = importlib.util.find_spec('pyroute2')
         if spec is not None and spec.submodule_search_locations and spec.loader is not None:
             sys.modules['pyroute2'] = _lazy_package(spec)
     try:
-        from pyroute2.iproute.linux import IPRoute as iproute
         from pyroute2.netlink.exceptions import NetlinkError as error
-        return iproute, error
+        from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg as addr
+        from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg as link
+        from pyroute2.netlink.rtnl.nsidmsg import nsidmsg as nsid
+        from pyroute2.netlink.rtnl.rtmsg import rtmsg as route
+        return error, link, addr, route, nsid
     except ImportError:
         for name in [n for n in sys.modules if n == 'pyroute2' or n.startswith('pyroute2.')]:
             del sys.modules[name]
-        from pyroute2 import IPRoute as iproute
+        import pyroute2  # noqa: F401  (the plain import: every name where its __init__ puts it)
         from pyroute2.netlink.exceptions import NetlinkError as error
-        return iproute, error
+        from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg as addr
+        from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg as link
+        from pyroute2.netlink.rtnl.nsidmsg import nsidmsg as nsid
+        from pyroute2.netlink.rtnl.rtmsg import rtmsg as route
+        return error, link, addr, route, nsid
+
+
+def iproute():
+    """A new pyroute2 IPRoute socket in the namespace this thread is in."""
+    try:
+        from pyroute2.iproute.linux import IPRoute as found
+    except ImportError:
+        from pyroute2 import IPRoute as found
+    return found()
 
 
 try:
-    IPRoute, NetlinkError = _import_pyroute2()
-    from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg
-    from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
-    from pyroute2.netlink.rtnl.nsidmsg import nsidmsg
-    from pyroute2.netlink.rtnl.rtmsg import rtmsg
+    NetlinkError, ifinfmsg, ifaddrmsg, rtmsg, nsidmsg = _import_pyroute2()
     PYROUTE2_IMPORT_ERROR = None
 except ImportError:
-    IPRoute = None
     PYROUTE2_IMPORT_ERROR = traceback.format_exc()
 
     class NetlinkError(Exception):  # type: ignore[no-redef]
@@ -82,12 +94,15 @@ NLM_F_REPLACE, NLM_F_EXCL, NLM_F_CREATE = 0x100, 0x200, 0x400
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 RTM_NEWLINK, RTM_GETLINK, RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR = 16, 18, 20, 21, 22
 RTM_NEWROUTE, RTM_DELROUTE, RTM_GETROUTE, RTM_GETNSID = 24, 25, 26, 90
-IFLA_IFNAME, IFLA_MTU, IFLA_MASTER, IFLA_IFALIAS, NETNSA_FD = 3, 4, 10, 20, 3
+IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_MASTER, IFLA_LINKINFO, IFLA_IFALIAS, IFLA_NET_NS_FD = 1, 3, 4, 10, 18, 20, 28
+IFLA_INFO_KIND, IFLA_INFO_DATA, VETH_INFO_PEER, NETNSA_FD = 1, 2, 1, 3
 IFA_ADDRESS, IFA_LOCAL = 1, 2
 RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_TABLE = 1, 4, 5, 6, 15
 RTPROT_STATIC, RTN_UNICAST = 4, 1
 # The writes the Wire makes, by the pyroute2 keywords they take (any other keyword: IPRoute makes the request).
 WIRE_WRITES = dict(link=frozenset(('index', 'state', 'ifalias', 'master', 'mtu')),
+                   new_link=frozenset(('ifname', 'kind', 'address', 'mtu', 'master', 'state', 'net_ns_fd', 'peer')),
+                   peer=frozenset(('ifname', 'address', 'mtu', 'net_ns_fd')),
                    addr=frozenset(('index', 'address', 'prefixlen', 'flags')),
                    route=frozenset(('family', 'dst', 'dst_len', 'table', 'priority', 'gateway', 'oif', 'type', 'scope',
                                     'flags')))
@@ -121,11 +136,13 @@ def _without(data, start, attrs):
 
 
 class Wire(object):
-    """The reads of one namespace (dumps and look-ups of links, addresses, routes; peer namespace ids) on a plain
-    netlink socket: the request packed here, the answer decoded with pyroute2's message classes, so the messages
-    are those IPRoute returns. pyroute2 0.9's synchronous API runs an asyncio loop for every call, about 0.5-0.7 ms
-    of a 1.4 ms 'link get' here; this costs the decode alone, on 0.7 and 0.9 alike. Writes stay with IPRoute.
-    Made inside the namespace, like the IPRoute beside it (see Netlink.ipr)."""
+    """One namespace's requests on a plain netlink socket: the reads (dumps and look-ups of links, addresses,
+    routes; peer namespace ids) and the common writes (a bridge or veth pair made, link flags, alias, master and
+    MTU set, addresses, routes; see WIRE_WRITES). Requests are packed here as pyroute2 packs the same keywords,
+    answers decoded with pyroute2's message classes, so the messages are those IPRoute returns
+    (tests/integration/test_netlink_wire.py holds both to it). pyroute2 0.9's synchronous API runs an asyncio loop
+    for every call, about 0.5-0.7 ms of a 1.4 ms 'link get' here; this costs the decode alone, on 0.7 and 0.9
+    alike. Other requests go through IPRoute (Snapshot). Made inside its namespace (see Netlink.ipr)."""
 
     def __init__(self):
         self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW | socket.SOCK_CLOEXEC, socket.NETLINK_ROUTE)
@@ -191,6 +208,30 @@ class Wire(object):
         if mtu is not None:
             body += _u32(IFLA_MTU, mtu)
         self.request(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, body, None)
+
+    def add_link(self, ifname, kind, address=None, mtu=None, master=None, state=None, net_ns_fd=None, peer=None):
+        """A link of a kind without attributes of its own (a bridge with the kernel's defaults), or a veth pair."""
+        up = 1 if state == 'up' else 0
+        body = struct.pack('=BxHiII', 0, 0, 0, up, up) + self._link_attrs(ifname, address, mtu, net_ns_fd)
+        if master is not None:
+            body += _u32(IFLA_MASTER, master)
+        info = _attr(IFLA_INFO_KIND, kind.encode('ascii') + b'\0')
+        if peer:
+            end = struct.pack('=BxHiII', 0, 0, 0, 0, 0) + self._link_attrs(**peer)
+            info += _attr(IFLA_INFO_DATA, _attr(VETH_INFO_PEER, end))
+        body += _attr(IFLA_LINKINFO, info)
+        self.request(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, body, None)
+
+    @staticmethod
+    def _link_attrs(ifname, address=None, mtu=None, net_ns_fd=None):
+        attrs = _attr(IFLA_IFNAME, ifname.encode('utf-8') + b'\0')
+        if address is not None:
+            attrs += _attr(IFLA_ADDRESS, bytes(bytearray(int(x, 16) for x in address.split(':'))))
+        if mtu is not None:
+            attrs += _u32(IFLA_MTU, mtu)
+        if net_ns_fd is not None:
+            attrs += _u32(IFLA_NET_NS_FD, net_ns_fd)
+        return attrs
 
     def address(self, command, index, address, prefixlen, flags=0):
         family = socket.AF_INET6 if ':' in address else socket.AF_INET
@@ -355,6 +396,11 @@ class Snapshot(object):
             self._nl.drop()
         if self._wire and command == 'set' and 'index' in kwarg and set(kwarg) <= WIRE_WRITES['link']:
             return self._wire.set_link(**kwarg)
+        peer = kwarg.get('peer')
+        if self._wire and command == 'add' and set(kwarg) <= WIRE_WRITES['new_link'] and (
+                peer is None and kwarg.get('kind') == 'bridge' or kwarg.get('kind') == 'veth' and
+                isinstance(peer, dict) and set(peer) <= WIRE_WRITES['peer'] and 'ifname' in peer):
+            return self._wire.add_link(**kwarg)
         return self._ipr.link(command, **kwarg)
 
     def forget_link(self, ifname):
@@ -420,7 +466,7 @@ class Netlink(object):
 
     def ipr(self, netns):
         if netns not in self._sockets:
-            if IPRoute is None:
+            if PYROUTE2_IMPORT_ERROR:
                 raise MissingLibrary()
             if not _nsfs.exists(netns):
                 raise NamespaceMissing(netns)
@@ -433,7 +479,7 @@ class Netlink(object):
     def _open(netns):
         """An IPRoute socket in namespace 'netns' (entered in-process, no fork)."""
         with _nsfs.enter(netns):
-            return IPRoute()
+            return iproute()
 
     def drop(self):
         """Every namespace forgets what it read (after a write that may reach beyond one namespace)."""

@@ -27,7 +27,7 @@ def route(m):
     return [m['family'], m['dst_len'], m['table'], m['type'], m['scope'], m['flags']] + [m.get_attr(a) for a in ROUTE]
 
 with _nsfs.enter('w-host'):
-    ipr, wire = _netlink.IPRoute(), _netlink.Wire()
+    ipr, wire = _netlink.iproute(), _netlink.Wire()
 out = {}
 for label, via_ipr, via_wire, norm in (
         ('links', lambda: ipr.get_links(), wire.links, link),
@@ -71,16 +71,22 @@ def test_wire_reads_what_iproute_reads():
 
 
 WRITES = r'''
-import socket, sys
+import os, socket, sys
 sys.path.insert(0, sys.argv[1])
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _netlink, _nsfs
 
 netns, how = sys.argv[2], sys.argv[3]
 with _nsfs.enter(netns):
-    ipr, wire = _netlink.IPRoute(), _netlink.Wire()
+    ipr, wire = _netlink.iproute(), _netlink.Wire()
 br, v = (ipr.link('get', ifname=n)[0]['index'] for n in ('brw', 'v'))
 V4, V6 = socket.AF_INET, socket.AF_INET6
+fd = os.open('/run/netns/%s-peer' % netns, os.O_RDONLY)
 steps = [
+    ('link', 'add', dict(ifname='nbr', kind='bridge', address='02:00:00:00:00:10', mtu=1450)),
+    ('link', 'add', dict(ifname='nv', kind='veth', address='02:00:00:00:00:11', mtu=1450, master=br, state='up',
+                         peer=dict(ifname='eth0', address='02:00:00:00:00:12', mtu=1450, net_ns_fd=fd))),
+    ('link', 'add', dict(ifname='nv2', kind='veth', peer=dict(ifname='nv2p'))),
+    ('link', 'add', dict(ifname='nv', kind='veth', peer=dict(ifname='nvp'))),  # EEXIST
     ('link', 'set', dict(index=v, state='up', ifalias='fabric:w:a', master=br, mtu=1400)),
     ('link', 'set', dict(index=br, state='up')),
     ('addr', 'add', dict(index=br, address='10.7.0.1', prefixlen=24)),
@@ -101,7 +107,9 @@ steps = [
 wires = dict(link=wire.set_link, addr=wire.address, route=wire.route)
 for kind, command, kwargs in steps:
     try:
-        if how == 'wire':
+        if how == 'wire' and command == 'add' and kind == 'link':
+            wire.add_link(**kwargs)
+        elif how == 'wire':
             wires[kind](**kwargs) if kind == 'link' else wires[kind](command, **kwargs)
         else:
             getattr(ipr, kind)(command, **kwargs)
@@ -111,10 +119,14 @@ for kind, command, kwargs in steps:
 '''
 
 
+ADMIN_FLAGS = {'UP', 'BROADCAST', 'MULTICAST', 'LOOPBACK'}  # not the carrier's, which follows later
+
+
 def kernel_state(netns):
     """What the writes left, without what differs between two namespaces anyway (MACs, timers, counters)."""
-    links = [(x['ifname'], x['mtu'], sorted(x['flags']), x.get('master'), x.get('ifalias'))
-             for x in harness.ip_json(netns, '-d', 'link', 'show')]
+    links = [(x['ifname'], x['mtu'], sorted(set(x['flags']) & ADMIN_FLAGS), x.get('master'), x.get('ifalias'),
+              x.get('linkinfo', {}).get('info_kind'), x['address'] if x['address'].startswith('02:00:00') else None)
+             for ns in (netns, netns + '-peer') for x in harness.ip_json(ns, '-d', 'link', 'show')]
     addrs = [(x['ifname'], a['local'], a['prefixlen'], a.get('scope'), a.get('nodad', False))
              for x in harness.ip_json(netns, 'addr', 'show') for a in x['addr_info']]
     routes = [sorted(r.items()) for fam in ('-4', '-6') for r in harness.ip_json(netns, fam, '-d', 'route', 'show',
@@ -127,7 +139,7 @@ def test_wire_writes_what_iproute_writes():
     leave the same state and the same errors (EEXIST, ESRCH)."""
     answers = {}
     for netns, how in (('w-a', 'wire'), ('w-b', 'iproute')):
-        sh('ip netns add ' + netns, 'ip -n %s link add brw type bridge' % netns,
+        sh('ip netns add ' + netns, 'ip netns add %s-peer' % netns, 'ip -n %s link add brw type bridge' % netns,
            'ip -n %s link add v type veth peer name v2' % netns)
         proc = subprocess.run([harness.module_python(), '-c', WRITES, str(harness._state['collections']), netns, how],  # pylint: disable=protected-access
                               capture_output=True, text=True, timeout=60, check=False)
@@ -137,6 +149,10 @@ def test_wire_writes_what_iproute_writes():
     assert answers['wire'][-2:] == ['addr add error 17', 'route del error 3'], answers
     assert kernel_state('w-a') == kernel_state('w-b')
     links, addrs, routes = kernel_state('w-a')
-    assert ('v', 1400, ['BROADCAST', 'M-DOWN', 'MULTICAST'], 'brw', 'fabric:w:b') in links, links
+    assert ('v', 1400, ['BROADCAST', 'MULTICAST'], 'brw', 'fabric:w:b', 'veth', None) in links, links
+    assert ('nv', 1450, ['BROADCAST', 'MULTICAST', 'UP'], 'brw', None, 'veth', '02:00:00:00:00:11') in links, links
+    assert ('eth0', 1450, ['BROADCAST', 'MULTICAST'], None, None, 'veth', '02:00:00:00:00:12') in links, links
+    assert ('nbr', 1450, ['BROADCAST', 'MULTICAST'], None, None, 'bridge', '02:00:00:00:00:10') in links, links
+    assert answers['wire'][3] == 'link add error 17', answers
     assert ('brw', 'fd07::1', 64, 'global', True) in addrs and not [a for a in addrs if a[1] == '10.7.1.1'], addrs
     assert any("('gateway', '10.7.1.3')" in r and "('table', '100')" in r for r in routes), routes
