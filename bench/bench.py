@@ -426,8 +426,8 @@ def markdown(res):
         for mode, per in sorted(res['overlay'].items()):
             base = per.get('10', {}).get('first')
             for h, o in by_n(per):
-                lines.append('| %s | %s | %.2f | %.2f | %s | %s |' % (mode, h, o['first'], o['rerun'], o['ok'],
-                                                                       '%.2fx' % ratio(o['first'], base) if base else '-'))
+                growth = '%.2fx' % ratio(o['first'], base) if base else '-'
+                lines.append('| %s | %s | %.2f | %.2f | %s | %s |' % (mode, h, o['first'], o['rerun'], o['ok'], growth))
     other = []
     single = res.get('single_task')
     if single:

@@ -82,8 +82,10 @@ def iproute():
 
 try:
     NetlinkError, ifinfmsg, ifaddrmsg, rtmsg, nsidmsg = _import_pyroute2()
+    FIXED_SIZE = {ifinfmsg: 16, ifaddrmsg: 8, rtmsg: 12}  # struct ifinfomsg, ifaddrmsg, rtmsg
     PYROUTE2_IMPORT_ERROR = None
 except ImportError:
+    FIXED_SIZE = {}
     PYROUTE2_IMPORT_ERROR = traceback.format_exc()
 
     class NetlinkError(Exception):  # type: ignore[no-redef]
@@ -106,9 +108,10 @@ WIRE_WRITES = dict(link=frozenset(('index', 'state', 'ifalias', 'master', 'mtu')
                    addr=frozenset(('index', 'address', 'prefixlen', 'flags')),
                    route=frozenset(('family', 'dst', 'dst_len', 'table', 'priority', 'gateway', 'oif', 'type', 'scope',
                                     'flags')))
-# Link attributes no resource reads, left out before decoding (IFLA_STATS, _MAP, _STATS64, _AF_SPEC, _XDP,
-# _PROP_LIST): they are 4/5 of a veth's message, half of its decoding time and of the memory a dump holds.
-UNREAD_LINK_ATTRS = frozenset((7, 14, 23, 26, 43, 52))
+# Attributes no resource reads, left out before decoding (by fixed part's size): of links IFLA_STATS, _MAP,
+# _STATS64, _AF_SPEC, _XDP, _PROP_LIST (4/5 of a veth's message, half of its decoding time and of the memory a
+# dump holds); of addresses IFA_LABEL, _BROADCAST, _CACHEINFO, _FLAGS, _PROTO; of routes RTA_CACHEINFO, _PREF.
+UNREAD_ATTRS = {16: frozenset((7, 14, 23, 26, 43, 52)), 8: frozenset((3, 4, 6, 8, 11)), 12: frozenset((12, 20))}
 _HEADER = struct.Struct('=IHHII')  # nlmsghdr: length, type, flags, sequence, port
 _NLA = struct.Struct('=HH')
 
@@ -174,7 +177,8 @@ class Wire(object):
                         raise NetlinkError(-code, os.strerror(-code))
                     return found
                 raw = data[part[0]:part[0] + part[1]]
-                msg = decoder(_without(raw, _HEADER.size + 16, UNREAD_LINK_ATTRS) if decoder is ifinfmsg else raw)
+                fixed = FIXED_SIZE.get(decoder)
+                msg = decoder(_without(raw, _HEADER.size + fixed, UNREAD_ATTRS[fixed]) if fixed else raw)
                 msg.decode()
                 found.append(msg)
                 if not msg_flags & NLM_F_MULTI:
@@ -194,8 +198,8 @@ class Wire(object):
         return self.request(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, struct.pack('=BBBBI', 0, 0, 0, 0, 0), ifaddrmsg)
 
     def routes(self, family=0):
-        return self.request(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, struct.pack('=BBBBBBBBI', family, 0, 0, 0, 0, 0,
-                                                                                    0, 0, 0), rtmsg)
+        body = struct.pack('=BBBBBBBBI', family, 0, 0, 0, 0, 0, 0, 0, 0)
+        return self.request(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, body, rtmsg)
 
     # --- writes, encoded as pyroute2 encodes the same keywords (tests/integration/test_netlink_wire.py) ---------
     def set_link(self, index, state=None, ifalias=None, master=None, mtu=None):

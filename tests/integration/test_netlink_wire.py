@@ -129,8 +129,8 @@ def kernel_state(netns):
              for ns in (netns, netns + '-peer') for x in harness.ip_json(ns, '-d', 'link', 'show')]
     addrs = [(x['ifname'], a['local'], a['prefixlen'], a.get('scope'), a.get('nodad', False))
              for x in harness.ip_json(netns, 'addr', 'show') for a in x['addr_info']]
-    routes = [sorted(r.items()) for fam in ('-4', '-6') for r in harness.ip_json(netns, fam, '-d', 'route', 'show',
-                                                                                  'table', 'all')]
+    routes = [sorted((k, [f for f in v if f != 'linkdown'] if k == 'flags' else v) for k, v in r.items())
+              for fam in ('-4', '-6') for r in harness.ip_json(netns, fam, '-d', 'route', 'show', 'table', 'all')]
     return links, sorted(addrs), sorted(map(str, routes))
 
 
