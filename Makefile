@@ -51,12 +51,13 @@ test: setup
 N ?= 10,50,100,500
 RUNS ?= 3
 NAIVE ?= 10,50
+NAIVE_RUNS ?= 1
 OVERLAY ?= 10,25,50
 BIG ?=
 BENCH_OUT ?= bench/results
 bench: setup
 	tests/sandbox $(VENV)/bin/python bench/bench.py --sizes $(N) --runs $(RUNS) --naive $(NAIVE) \
-		--overlay '$(OVERLAY)' --big '$(BIG)' --out $(BENCH_OUT)
+		--naive-runs $(NAIVE_RUNS) --overlay '$(OVERLAY)' --big '$(BIG)' --out $(BENCH_OUT)
 
 # N=10 and a lab of 3 hosts, one run, no timing assertions (part of make test; about 2.5 min).
 bench-smoke:

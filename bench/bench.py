@@ -347,11 +347,13 @@ def bench_memory(n, python):
         sys.executable, REPO / 'bench' / 'maxrss.py', rss_file, python))
     wrapper.chmod(0o755)
     cleanup()
-    rss_file.write_text('')
-    run_role(n, True, str(wrapper))
-    rss = [int(x) for x in rss_file.read_text().split()]
+    found = {}
+    for key, changed in (('create', True), ('rerun', False)):
+        rss_file.write_text('')
+        run_role(n, changed, str(wrapper))
+        found[key] = round(max(int(x) for x in rss_file.read_text().split()) / 1024.0, 1)  # one module: bridge_network
     cleanup()
-    return round(max(rss) / 1024.0, 1)  # the role runs one module: bridge_network
+    return found
 
 
 def bench_net_info(n, runs, python):
@@ -415,7 +417,8 @@ def markdown(res):
                           ratio(s['role_other'], s['ip_batch']), ratio(s['cni'], s['role_other']),
                           ratio(s['rerun_other'], s['ip_batch']))]
     if res.get('naive'):
-        lines += ['', '| N | (e) naive playbook, one command task per ip call | tasks | per task |', '|---|---|---|---|']
+        lines += ['', '| N | (e) naive playbook, one command task per ip call (median of %d) | tasks | per task |' % len(
+            list(res['naive'].values())[0]['samples']), '|---|---|---|---|']
         for n, s in by_n(res['naive']):
             lines.append('| %s | %.2f | %d | %.3f |' % (n, s['naive'], s['tasks'], s['naive'] / s['tasks']))
     if res.get('overlay'):
@@ -445,7 +448,8 @@ def markdown(res):
         other.append('| vxlan with %d flood entries, one task: create | %.3f |' % (v['peers'], v['first']))
         other.append('| same task re-run (no change) | %.3f |' % v['rerun'])
     for n, rss in by_n(res.get('rss', {})):
-        other.append('| peak RSS of the bridge_network module process at N=%s (MiB) | %.1f |' % (n, rss))
+        other.append('| peak RSS of the bridge_network module process at N=%s, first run / no-change run (MiB) '
+                     '| %.1f / %.1f |' % (n, rss['create'], rss['rerun']))
     if res.get('memory'):
         m = res['memory']
         other.append('| `net_info` read-back of N=%s (task) | %.3f |' % (m['n'], m['net_info']))
@@ -467,7 +471,8 @@ def targets(res):
     for n, b in by_n(res.get('big', {})):
         rows.append(('(a) at N=%s <= 4.5x (a) at N=%s' % (n, ref), ratio(b['role'], s['role']), '<=', 4.5))
     if ref in res.get('rss', {}):
-        rows.append(('peak RSS at N=%s <= 80 MiB' % ref, res['rss'][ref], '<=', 80))
+        rows.append(('peak RSS at N=%s <= 80 MiB (the larger of first and no-change run)' % ref,
+                     max(res['rss'][ref].values()), '<=', 80))
     if res.get('adhoc'):
         rows.append(('ad-hoc netns (no change) <= 1.08x ad-hoc stat', ratio(res['adhoc']['netns'], res['adhoc']['stat']),
                      '<=', 1.08))
@@ -538,6 +543,7 @@ def main():
     ap.add_argument('--big', default='', help="sizes run once, without CNI, for linearity and memory (e.g. 2000)")
     ap.add_argument('--naive', default='10,50', help="sizes for the naive playbook ('' to skip)")
     ap.add_argument('--runs', type=int, default=3)
+    ap.add_argument('--naive-runs', type=int, default=None, help='runs of the naive playbook (default: --runs)')
     ap.add_argument('--peers', type=int, default=100)
     ap.add_argument('--overlay', default='10,25,50', help="lab sizes (hosts) for the overlay scale run ('' to skip)")
     ap.add_argument('--overlay-modes', default='l2,l3')
@@ -572,7 +578,7 @@ def main():
         print('  %s' % json.dumps(res['big'][str(n)]), flush=True)
     for n in [int(x) for x in args.naive.split(',') if x and int(x) <= max(sizes)]:
         print('naive N=%d ...' % n, flush=True)
-        res['naive'][str(n)] = bench_naive(n, args.runs, python)
+        res['naive'][str(n)] = bench_naive(n, args.naive_runs or args.runs, python)
     hosts = [int(x) for x in args.overlay.split(',') if x]
     if hosts:
         print('overlay scale %s hosts ...' % hosts, flush=True)
