@@ -50,18 +50,24 @@ test: setup
 	$(MAKE) --no-print-directory unit integration sanity lint galaxy-importer molecule bench-smoke
 
 # Benchmarks (bench/bench.py, docs/BENCHMARKS.md), all inside tests/sandbox: the bridge_network role against
-# ip -batch, the CNI bridge plugin and a naive playbook at N endpoints, medians of RUNS runs; writes
-# BENCH_OUT/results.json, results.md and bench.png. About 15 min; e.g. make bench N=10 RUNS=1 for a smoke size.
+# ip -batch, the CNI bridge plugin and a naive playbook at N endpoints, medians of RUNS runs, and the overlay role on
+# the lab of OVERLAY hosts (l2 and l3, forks 10); writes BENCH_OUT/results.json, results.md and bench.png. About
+# 25 min; BIG=2000 adds N=2000 once (about 5 min more); e.g. make bench N=10 RUNS=1 OVERLAY= for a smoke size.
 N ?= 10,50,100,500
 RUNS ?= 3
 NAIVE ?= 10,50
+NAIVE_RUNS ?= 1
+OVERLAY ?= 10,25,50
+BIG ?=
 BENCH_OUT ?= bench/results
 bench: setup
-	tests/sandbox $(VENV)/bin/python bench/bench.py --sizes $(N) --runs $(RUNS) --naive $(NAIVE) --out $(BENCH_OUT)
+	tests/sandbox $(VENV)/bin/python bench/bench.py --sizes $(N) --runs $(RUNS) --naive $(NAIVE) \
+		--naive-runs $(NAIVE_RUNS) --overlay '$(OVERLAY)' --big '$(BIG)' --out $(BENCH_OUT)
 
-# N=10, one run, no timing assertions (part of make test; about 1.5 min).
+# N=10 and a lab of 3 hosts, one run, no timing assertions (part of make test; about 2.5 min).
 bench-smoke:
-	tests/sandbox $(VENV)/bin/python bench/bench.py --sizes 10 --runs 1 --naive 10 --other-python '' --out .cache/bench-smoke
+	tests/sandbox $(VENV)/bin/python bench/bench.py --sizes 10 --runs 1 --naive 10 --other-python '' \
+		--overlay 3 --overlay-modes l2 --out .cache/bench-smoke
 
 # The overlay lab: 3 simulated hosts, probe matrices, second run changed=0, topology picture. MODE=l2 (bridged) or l3
 # (routed); FAMILY=ipv4, dual or ipv6 inside the overlay; UNDERLAY=ipv4 or ipv6 under it. Everything it makes in the kernel lives in tests/sandbox and vanishes with it; files go to .cache/lab

@@ -1,8 +1,10 @@
 """Profiles the bridge_network engine in-process (no Ansible): N endpoints, first run then a re-run.
-Run inside tests/sandbox:  tests/sandbox .venv/bin/python bench/profile_module.py [N] [pyinstrument|none]
+Run inside tests/sandbox:  tests/sandbox .venv/bin/python bench/profile_module.py [N] [pyinstrument|none|count]
+'count' counts the netlink requests (calls of pyroute2's IPRoute and requests of the engine's Wire).
 Uses the working tree (or $FABRIC_TREE) as the collection, symlinked as ansible_collections/linuxnet/fabric."""
 import importlib.util
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -20,6 +22,43 @@ if importlib.util.find_spec('ansible') is None:  # e.g. Debian's python3: ansibl
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _netlink, _reconcile  # noqa: E402
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge_network import BridgeNetwork  # noqa: E402
+
+
+REQUESTS = {}
+
+
+class Counted(object):
+    """An IPRoute whose calls are counted in REQUESTS by method (and command)."""
+
+    def __init__(self, ipr):
+        self._ipr = ipr
+
+    def __getattr__(self, name):
+        attr = getattr(self._ipr, name)
+        if not callable(attr) or name.startswith('_') or name in ('close', 'fileno'):
+            return attr
+
+        def call(*argv, **kwarg):
+            key = name + (' ' + argv[0] if argv and isinstance(argv[0], str) else '')
+            REQUESTS[key] = REQUESTS.get(key, 0) + 1
+            return attr(*argv, **kwarg)
+        return call
+
+
+def count_requests():
+    real, request = _netlink.iproute, _netlink.Wire.request
+    _netlink.iproute = lambda: Counted(real())
+    names = {_netlink.RTM_GETLINK: 'link get', _netlink.RTM_GETADDR: 'addr get', _netlink.RTM_GETROUTE: 'route get',
+             _netlink.RTM_GETNSID: 'nsid get', _netlink.RTM_NEWLINK: 'link add/set', _netlink.RTM_NEWADDR: 'addr add',
+             _netlink.RTM_DELADDR: 'addr del', _netlink.RTM_NEWROUTE: 'route add/replace',
+             _netlink.RTM_DELROUTE: 'route del'}
+
+    def counted(self, msg_type, flags, body, decoder):
+        key = 'wire ' + names.get(msg_type, str(msg_type)) + (
+            ' (dump)' if flags & _netlink.NLM_F_DUMP == _netlink.NLM_F_DUMP else '')
+        REQUESTS[key] = REQUESTS.get(key, 0) + 1
+        return request(self, msg_type, flags, body, decoder)
+    _netlink.Wire.request = counted
 
 
 def converge(n):
@@ -40,6 +79,8 @@ def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     how = sys.argv[2] if len(sys.argv) > 2 else 'pyinstrument'
     harness.cleanup()
+    if how == 'count':
+        count_requests()
     for label in ('first run', 're-run'):
         if how == 'pyinstrument':
             import pyinstrument
@@ -49,7 +90,14 @@ def main():
         actions = converge(n)
         took = time.monotonic() - t
         import pyroute2.iproute.linux
-        print('== %s: N=%d, %d actions, %.2f s (pyroute2 at %s)' % (label, n, actions, took, pyroute2.iproute.linux.__file__))
+        print('== %s: N=%d, %d actions, %.2f s, peak RSS %.1f MiB (pyroute2 at %s)' % (
+            label, n, actions, took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+            pyroute2.iproute.linux.__file__))
+        if how == 'count':
+            print('   netlink requests: %d (%.1f per endpoint): %s' % (
+                sum(REQUESTS.values()), sum(REQUESTS.values()) / float(n), ', '.join(
+                    '%s %d' % kv for kv in sorted(REQUESTS.items(), key=lambda kv: -kv[1]))))
+            REQUESTS.clear()
         if how == 'pyinstrument':
             prof.stop()
             print(prof.output_text(unicode=False, color=False, show_all=False))

@@ -101,9 +101,11 @@ options:
 options:
   lock_timeout:
     description:
-      - Seconds to wait for another linuxnet.fabric run that is changing this host (its network namespace) to
-        finish. Runs take turns from reading the state to applying the change, check mode included, so two
-        playbooks against one host at once never interleave their changes.
+      - Seconds to wait for another linuxnet.fabric run that is changing this host to finish. The host is the
+        network namespace the module's C(netns) option names, or the one the module runs in when it has no such
+        option or it is unset. Runs take turns from reading the state to applying the change, check mode
+        included, so two playbooks against one host at once never interleave their changes, while hosts
+        simulated as namespaces of one machine converge side by side.
       - On timeout the task fails without changing anything, naming the run that holds the lock (PID, module,
         since when). V(0) fails at once if the host is busy.
       - The lock is an C(flock) on a file in C(/run/linuxnet.fabric); the kernel releases it when its holder

@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, linuxnet.fabric contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""One changing run at a time per host: an exclusive flock on a file named after the network namespace the
-module runs in (its inode), so two playbooks against one host take turns from read to apply, while hosts
-simulated as namespaces (the lab, the test sandboxes) each have their own lock.
+"""One changing run at a time per host: an exclusive flock on a file named after the network namespace that
+plays the host (its inode): the module's netns option, or the namespace the module runs in when that is unset.
+Two playbooks against one host take turns from read to apply, while hosts simulated as namespaces (the lab, the
+test sandboxes) each have their own lock and converge side by side.
 
 The kernel drops an flock when its holder dies, SIGKILL included: a killed run never leaves the lock held.
 The file records the holder, for the message of a run that gives up waiting.
@@ -18,6 +19,8 @@ import fcntl
 import os
 import time
 
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _nsfs
+
 LOCK_DIR = '/run/linuxnet.fabric'
 POLL = 0.05
 
@@ -26,8 +29,16 @@ class LockTimeout(Exception):
     pass
 
 
-def path():
-    st = os.stat('/proc/self/ns/net')
+def path(netns=None):
+    """The lock file of namespace 'netns' (a name under /run/netns or a namespace file; None, or one that does not
+    exist (yet): the namespace this process runs in). Keyed by the namespace's inode, so a name and a path of one
+    namespace share it."""
+    try:
+        st = os.stat(_nsfs.path(netns)) if netns else None
+    except OSError:
+        st = None
+    if st is None or not _nsfs.is_netns(_nsfs.path(netns)):
+        st = os.stat('/proc/self/ns/net')
     return os.path.join(LOCK_DIR, 'netns-%d-%d.lock' % (st.st_dev, st.st_ino))
 
 
@@ -37,10 +48,10 @@ def _holder(fd):
 
 
 class HostLock(object):
-    """with HostLock('linuxnet.fabric.bridge', timeout): ... holds the lock of this host's namespace."""
+    """with HostLock('linuxnet.fabric.bridge', timeout, netns): ... holds the lock of the host's namespace."""
 
-    def __init__(self, who, timeout):
-        self.who, self.timeout, self.fd = who, timeout, None
+    def __init__(self, who, timeout, netns=None):
+        self.who, self.timeout, self.netns, self.fd = who, timeout, netns, None
 
     def __enter__(self):
         try:
@@ -48,7 +59,7 @@ class HostLock(object):
         except OSError as e:
             if e.errno != errno.EEXIST:
                 raise
-        lock_file = path()
+        lock_file = path(self.netns)
         fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
         deadline = time.time() + self.timeout
         while True:

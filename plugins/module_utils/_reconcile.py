@@ -61,8 +61,12 @@ class Op(object):
 
 
 class Resource(object):
-    """Base of every resource kind. Subclasses validate their params in __init__ (before any socket opens)."""
+    """Base of every resource kind. Subclasses validate their params in __init__ (before any socket opens).
+    'read_back': after its ops, converge() reads the state again; False takes the plan's prediction instead (check
+    mode's 'after', which equals the real one field for field: tests/integration/lifecycle.py holds it to the next
+    run's read), for resources of a batch where a read costs more than the change."""
     kind = None  # type: Optional[str]
+    read_back = True
 
     def __init__(self, nl: Any, params: Dict[str, Any], check_mode: bool) -> None:
         self.nl, self.params, self.check_mode = nl, params, check_mode
@@ -104,10 +108,11 @@ class Resource(object):
         self.ipr(netns, option)  # raises InvalidInput naming the option
         return False
 
-    def find_link(self, ipr: Any, option: str, name: str, netns: Optional[str], needed: bool = True) -> Any:
-        """The link message of interface 'name', or None. A missing interface is an error unless not 'needed'
-        (nothing to remove) or in check mode (an earlier task may create it: noted)."""
-        msg = _netlink.lookup(ipr, name)
+    def find_link(self, ipr: Any, option: str, name: str, netns: Optional[str], needed: bool = True,
+                  message: bool = True) -> Any:
+        """The link message of interface 'name' (not 'message': its index), or None. A missing interface is an
+        error unless not 'needed' (nothing to remove) or in check mode (an earlier task may create it: noted)."""
+        msg = _netlink.lookup(ipr, name) if message else _netlink.index_or_none(ipr, name)
         if msg is None and needed:
             if not self.check_mode:
                 raise InvalidInput(option, name, 'no such interface in %s' % _netlink.where(netns))
@@ -148,7 +153,7 @@ def converge(resources: Iterable[Resource], check_mode: bool) -> List[Dict[str, 
                 applied += 1
                 if applied == kill_after:
                     os.kill(os.getpid(), signal.SIGKILL)
-        after = have if not ops else (predicted if check_mode else res.read())
+        after = have if not ops else (predicted if check_mode or not res.read_back else res.read())
         results.append(dict(changed=bool(ops), actions=[op.action for op in ops] + res.notes,
                             before=have or {}, after=after or {}))
     return results
@@ -178,7 +183,8 @@ def _attempt(nl, body):
 
 
 def _locked(module, body):
-    """body() while holding this host's lock (see _lock): one changing run at a time, check mode included,
+    """body() while holding this host's lock (see _lock: keyed on the netns option, else the module's own
+    namespace): one changing run at a time per host, check mode included,
     so that a plan is never made from a state another run is halfway through changing."""
     timeout = module.params['lock_timeout']
     failure = None
@@ -188,8 +194,9 @@ def _locked(module, body):
         named = ['%s=%s' % (k, module.params[k]) for k in ('network', 'name', 'netns')
                  if isinstance(module.params.get(k), str)]
         who = ' '.join([module._name] + named)
+        netns = module.params.get('netns')  # the namespace that plays the host (unset: the module's own)
         try:
-            with _lock.HostLock(who, timeout):
+            with _lock.HostLock(who, timeout, netns if isinstance(netns, str) else None):
                 return body()
         except _lock.LockTimeout as e:
             failure = str(e)

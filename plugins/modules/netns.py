@@ -56,7 +56,7 @@ actions:
   returned: always
   type: list
   elements: str
-  sample: ["create netns 'nginx-1'", "bring up lo in netns 'nginx-1'"]
+  sample: ["create netns 'nginx-1', lo up"]
 diff:
   description: The namespace before and after (empty dict when absent).
   returned: always

@@ -498,7 +498,8 @@ LEASES = '/var/lib/linuxnet-fabric'  # a private tmpfs in the sandbox
 
 
 def cleanup():
-    """Delete every named netns, every link except lo in the sandbox root, and the address leases."""
+    """Delete every named netns, every link except lo in the sandbox root, the address leases, the nft ruleset,
+    and turn forwarding off."""
     require_sandbox()
     if os.path.ismount(LEASES):
         for name in os.listdir(LEASES):
@@ -509,6 +510,12 @@ def cleanup():
     if links:
         batch = ''.join('link del dev %s\n' % name for name in links)
         subprocess.run(['ip', '-force', '-batch', '-'], input=batch, text=True, capture_output=True, check=False)
+    # The firewall's rules and the forwarding sysctls of the sandbox's own namespace, as a fresh sandbox has them
+    # (test_faults counts a clean run's operations: a table or a sysctl left over would hide some).
+    subprocess.run(['nft', 'flush', 'ruleset'], capture_output=True, check=False)
+    for key in ('ipv4/ip_forward', 'ipv6/conf/all/forwarding'):
+        with open('/proc/sys/net/' + key, 'w') as f:
+            f.write('0\n')
     for fam in ('-4', '-6'):  # routes not tied to a link (blackhole, unreachable, ...) added by tests
         for proto in ('boot', 'static'):
             subprocess.run(['ip', fam, 'route', 'flush', 'table', 'all', 'proto', proto], capture_output=True, check=False)

@@ -82,6 +82,10 @@ def lifecycle(module, create, modify, absent, key, setup=(), verify_created=None
     for result in (fresh, made, again):
         assert_documented(module, result)
     predicted_matches(fresh[key], made[key])
+    # The next run reads the kernel: what the run reported (a batch may report its plan, see Resource.read_back) is
+    # what is there.
+    predicted_matches(fresh[key], again[key])
+    assert made[key] == again[key], (made[key], again[key])
     assert fresh['actions'] == made['actions'], (fresh['actions'], made['actions'])
     if verify_created:
         verify_created(made)
@@ -94,6 +98,8 @@ def lifecycle(module, create, modify, absent, key, setup=(), verify_created=None
     assert_ok(changed, True)
     assert_ok(stable, False)
     predicted_matches(predicted[key], changed[key])
+    predicted_matches(predicted[key], stable[key])
+    assert changed[key] == stable[key], (changed[key], stable[key])
     if verify_modified:
         verify_modified(changed)
 

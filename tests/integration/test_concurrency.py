@@ -1,11 +1,13 @@
 """Playbook runs against one host at once take turns (the host lock, plugins/module_utils/_lock.py): all finish,
 the final state is right and nothing is duplicated. A run that cannot get the lock in time fails, names the
-holder and changes nothing."""
+holder and changes nothing. The host is the namespace of the netns option: hosts simulated as namespaces (the
+lab) do not wait on each other."""
+import contextlib
 import fcntl
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-from harness import ip_json, list_netns, ping, run, snapshot, snapshot_diff
+from harness import ip_json, list_netns, ping, run, sh, snapshot, snapshot_diff
 from lifecycle import assert_ok, task
 
 WEB = dict(network='web', bridge='br-web', subnet='10.88.0.0/24')
@@ -60,8 +62,11 @@ def test_two_networks_at_once_both_build():
     assert [r['changed'] for r in again] == [False, False]
 
 
-def test_a_busy_host_fails_after_lock_timeout_naming_the_holder():
-    st = os.stat('/proc/self/ns/net')  # the modules run in this namespace too: same lock file
+@contextlib.contextmanager
+def holding_lock(netns_file='/proc/self/ns/net'):
+    """Holds the host lock of a namespace (by default the one the modules run in), as a run of another playbook
+    would."""
+    st = os.stat(netns_file)
     lock_dir = '/run/linuxnet.fabric'
     os.makedirs(lock_dir, exist_ok=True)
     fd = os.open('%s/netns-%d-%d.lock' % (lock_dir, st.st_dev, st.st_ino), os.O_RDWR | os.O_CREAT, 0o600)
@@ -69,6 +74,38 @@ def test_a_busy_host_fails_after_lock_timeout_naming_the_holder():
         fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.write(fd, b'pid 4242, the test holder, since 12:00:00')
+        yield
+    finally:
+        os.close(fd)
+
+
+def test_two_lab_hosts_converge_side_by_side_one_host_takes_turns():
+    """The lock is the netns option's: while host-a is busy, host-b converges at once (lock_timeout 0), host-a
+    does not; then both converge at the same time."""
+    sh('ip netns add host-a', 'ip netns add host-b')
+    a = dict(network='ov', bridge='ov0', subnet='10.90.0.0/24', netns='host-a')
+    b = dict(a, netns='host-b', subnet='10.91.0.0/24')
+    with holding_lock('/run/netns/host-a'):
+        before = snapshot()
+        busy = run([network(dict(a, lock_timeout=0), 'a-1')], ignore_errors=True)[0]
+        assert busy['failed'] and not busy['changed'], busy
+        assert busy['msg'].startswith('lock_timeout=0: another linuxnet.fabric run is changing this host '
+                                      '(pid 4242, the test holder, since 12:00:00)'), busy['msg']
+        assert snapshot() == before, snapshot_diff(before, snapshot())
+        assert_ok(run([network(dict(b, lock_timeout=0), 'b-1')])[0], True)
+        assert_ok(run([task('netns', name='x-1', lock_timeout=0)])[0], True)  # the machine's own namespace is free
+    first, second = at_once([network(a, 'a-1', 'a-2')], [network(b, 'b-1', 'b-2')])
+    assert_ok(first, True)
+    assert_ok(second, True)
+    assert list_netns() == ['a-1', 'a-2', 'b-1', 'b-2', 'host-a', 'host-b', 'x-1']
+    for host in ('host-a', 'host-b'):
+        ports = ip_json(host, 'link', 'show', 'master', 'ov0')
+        assert len(ports) == 2, (host, ports)
+    assert ping('a-2', '10.90.0.1') and ping('b-2', '10.91.0.1')
+
+
+def test_a_busy_host_fails_after_lock_timeout_naming_the_holder():
+    with holding_lock():  # the modules run in this namespace too: same lock file
         before = snapshot()
         waited, at_once_failed = run([task('bridge', name='br-x', lock_timeout=1),
                                       task('netns', name='x-1', lock_timeout=0)], ignore_errors=True)
@@ -77,8 +114,6 @@ def test_a_busy_host_fails_after_lock_timeout_naming_the_holder():
             assert res['msg'].startswith('lock_timeout=%d: another linuxnet.fabric run is changing this host '
                                          '(pid 4242, the test holder, since 12:00:00)' % timeout), res['msg']
         assert snapshot() == before, snapshot_diff(before, snapshot())
-    finally:
-        os.close(fd)
     # Released (as when the holder exits or is killed): the same task goes through, and says who it was.
     assert_ok(run([task('bridge', name='br-x', lock_timeout=1)])[0], True)
     bad = run([task('bridge', name='br-y', lock_timeout=-1)])[0]

@@ -452,6 +452,8 @@ class BridgeNetwork(object):
             else:  # a family the network no longer has: its default route via the old gateway goes
                 resources += [Route(self.nl, dict(route, gateway=str(gw), state='absent'), self.check_mode)
                               for gw in old_gateways if gw.version == version]
+        for res in resources:  # N endpoints: their 'after' is the plan's (exact: check mode's), not N more reads
+            res.read_back = False
         return resources
 
     def summarize(self, results):

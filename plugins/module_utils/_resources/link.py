@@ -201,6 +201,9 @@ class Link(Resource):
     kind = None  # type: Optional[str]
     fields = {}  # type: Dict[str, Field]
     module_kwargs = {}  # type: Dict[str, Any]
+    # What the create request also does, instead of a request of its own after it: 'master' (IFLA_MASTER) and
+    # 'up' (IFF_UP). The kernel takes both with RTM_NEWLINK; a kind that opts in says so in its create action.
+    create_with = ()  # type: Tuple[str, ...]
 
     def __init__(self, nl: Any, params: Dict[str, Any], check_mode: bool, prefix: str = '') -> None:
         super(Link, self).__init__(nl, params, check_mode)
@@ -382,10 +385,12 @@ class Link(Resource):
             if (not creating or name in SET_AFTER_CREATE) and name in self.want and have.get(name) != self.want[name]:
                 ops.append(self.op_set(name, field, extra, have.get(name), self.want[name]))
         after.update(self.want)
-        ops.extend(self.plan_master(have))
+        folded = self.create_with if creating else ()
+        master = self.plan_master(have)
+        ops.extend(master if 'master' not in folded else [])
         ops.extend(self.plan_addresses(have, after))
         ops.extend(self.plan_extra(have, after, creating))
-        if 'up' in self.want and have.get('up') != self.want['up']:
+        if 'up' in self.want and have.get('up') != self.want['up'] and 'up' not in folded:
             up = self.want['up']
             ops.append(Op('%s %s' % ('bring up' if up else 'bring down', self.label),
                           lambda: self.ipr_here().link('set', index=self.index(), state='up' if up else 'down')))
@@ -394,6 +399,24 @@ class Link(Resource):
     def op_set(self, name: str, field: Field, extra: Dict[str, Any], old: Any, new: Any) -> Op:
         return Op('set %s of %s: %s -> %s' % (name, self.label, old, new),
                   lambda: self.ipr_here().link('set', index=self.index(), **dict(extra, **field.kwargs(self, new))))
+
+    def folded_kwargs(self) -> Dict[str, Any]:
+        """The create request's share of master and up (see create_with), at apply time."""
+        kwargs = {}  # type: Dict[str, Any]
+        if 'master' in self.create_with and self.want.get('master') is not None:
+            kwargs['master'] = index_of(self.ipr_here(), self.want['master'])
+        if 'up' in self.create_with and self.want.get('up'):
+            kwargs['state'] = 'up'
+        return kwargs
+
+    def folded_text(self) -> str:
+        """The create action's words for what the request also does: ', attached to bridge br0, up'."""
+        words = []
+        if 'master' in self.create_with and self.want.get('master') is not None:
+            words.append('attached to bridge %s' % self.want['master'])
+        if 'up' in self.create_with and self.want.get('up'):
+            words.append('up')
+        return ''.join(', ' + w for w in words)
 
     def plan_master(self, have: State) -> List[Op]:
         master = self.want.get('master')

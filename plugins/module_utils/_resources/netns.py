@@ -51,12 +51,13 @@ class Netns(Resource):
             return [Op(text, self._delete)], None
         ops = []
         after = dict(have) if have else dict(name=name, loopback_up=False, interfaces=['lo (device)'])
-        if have is None and self.mark:
-            # One step, so that a run killed in between cannot leave a namespace it made without its mark.
-            ops.append(Op("create netns '%s' marked %s" % (name, self.mark), self._create_marked))
-            after['mark'] = self.mark
-        elif have is None:
-            ops.append(Op("create netns '%s'" % name, lambda: _nsfs.create(name)))
+        if have is None:
+            # One step, so that a run killed in between cannot leave a namespace it made without its mark; lo's
+            # mark and IFF_UP go in one request.
+            up = bool(self.loopback_up)
+            ops.append(Op("create netns '%s'%s%s" % (name, ' marked %s' % self.mark if self.mark else '',
+                                                     ', lo up' if up else ''), lambda: self._create(up)))
+            after.update(loopback_up=up, **dict(mark=self.mark) if self.mark else {})
         if have is not None and self.mark and have.get('mark') in self.takes_over:
             old, new = have['mark'], self.mark
             ops.append(Op("mark netns '%s' as %s (was %s)" % (name, new, old),
@@ -69,9 +70,11 @@ class Netns(Resource):
             after['loopback_up'] = up
         return ops, after
 
-    def _create_marked(self):
+    def _create(self, up):
         _nsfs.create(self.name)
-        self.nl.ipr(self.name).link('set', index=1, ifalias=self.mark)
+        lo = dict(dict(ifalias=self.mark) if self.mark else {}, **dict(state='up') if up else {})
+        if lo:
+            self.nl.ipr(self.name).link('set', index=1, **lo)
 
     def _delete(self):
         # The kernel frees a namespace asynchronously; deleting its veths first makes their other ends (often in

@@ -180,7 +180,7 @@ class Route(Resource):
             return
         ipr = self.ipr(self.netns)
         dev = route.get('dev')
-        if dev and self.find_link(ipr, 'dev', dev, self.netns) is None:
+        if dev and self.find_link(ipr, 'dev', dev, self.netns, message=False) is None:
             return
         gw = route.get('gateway')
         if not gw or route.get('onlink') or (self.version == 6 and ipaddress.ip_address(gw).is_link_local):
@@ -223,7 +223,7 @@ class Route(Resource):
             if route.get('gateway'):
                 kwargs['gateway'] = route['gateway']
             if route.get('dev'):
-                kwargs['oif'] = _netlink.lookup(ipr, route['dev'])['index']
+                kwargs['oif'] = _netlink.index_of(ipr, route['dev'])
             if command == 'del':
                 kwargs['type'] = next(k for k, v in TYPES.items() if v == route['type'])
             if self.version == 4:

@@ -38,8 +38,12 @@ class VethEnd(Link):
 
 
 class Veth(VethEnd):
-    """This end is the resource; the peer is found wherever it lives (through IFLA_LINK_NETNSID)."""
+    """This end is the resource; the peer is found wherever it lives (through IFLA_LINK_NETNSID). The pair is made
+    with one request: both names, the peer's namespace, MTUs and MACs, this end's master and IFF_UP. The peer is
+    brought up by a request of its own: the kernel refuses IFF_UP for it in the create request (ENOTCONN: the
+    pair is not linked yet when it applies the peer's flags)."""
     fields = dict(master=MASTER, peer=PEER)
+    create_with = ('master', 'up')
     module_kwargs = dict(required_if=[('state', 'present', ['peer'])])
 
     def __init__(self, nl, params, check_mode):
@@ -138,11 +142,11 @@ class Veth(VethEnd):
             if fd is not None:
                 spec['net_ns_fd'] = fd
             try:
-                self.ipr_here().link('add', peer=spec, **self.create_kwargs())
+                self.ipr_here().link('add', peer=spec, **dict(self.create_kwargs(), **self.folded_kwargs()))
             finally:
                 if fd is not None:
                     os.close(fd)
-        return Op('create %s' % self.label, create)
+        return Op('create %s%s' % (self.label, self.folded_text()), create)
 
     def plan_update(self, have, creating=False):
         ops, after = super(Veth, self).plan_update(have, creating)
