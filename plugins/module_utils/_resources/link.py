@@ -47,7 +47,7 @@ class Link(Resource):
     def __init__(self, nl, params, check_mode, prefix=''):
         super(Link, self).__init__(nl, params, check_mode)
         self.prefix = prefix  # option path in messages, e.g. 'peer.'
-        self.name = _validate.ifname(prefix + 'name', params['name'])
+        self.name = _validate.ifname(prefix + 'name', params['name'], found=params.get('found', False))
         self.netns = _validate.netns(prefix + 'netns', params.get('netns'))
         self.state = params.get('state') or 'present'
         self.recreate = params.get('recreate') or False

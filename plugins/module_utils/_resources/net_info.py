@@ -129,10 +129,10 @@ class NetInfo(object):
 
     def link(self, netns, msg, hints):
         """The link as its kind's resource describes it (made with state 'absent': it wants nothing, only reads)."""
-        params = dict(name=msg.get_attr('IFLA_IFNAME'), netns=netns, state='absent')
+        params = dict(name=msg.get_attr('IFLA_IFNAME'), netns=netns, state='absent', found=True)
         hint = hints.get((netns, msg['index']))
         if hint:
-            params['peer'] = dict(netns=hint[0], name=hint[1])
+            params['peer'] = dict(netns=hint[0], name=hint[1], found=True)
         described = KINDS.get(kind_of(msg), Link)(self.nl, params, True).describe(msg)
         state = OrderedDict([('name', described['name']), ('index', msg['index'])])
         for key, value in described.items():
