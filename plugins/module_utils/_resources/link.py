@@ -47,8 +47,9 @@ class Link(Resource):
     def __init__(self, nl, params, check_mode, prefix=''):
         super(Link, self).__init__(nl, params, check_mode)
         self.prefix = prefix  # option path in messages, e.g. 'peer.'
-        self.name = _validate.ifname(prefix + 'name', params['name'], found=params.get('found', False))
-        self.netns = _validate.netns(prefix + 'netns', params.get('netns'))
+        found = params.get('found', False)  # read from the kernel (net_info, a veth's peer): taken as it is
+        self.name = _validate.ifname(prefix + 'name', params['name'], found=found)
+        self.netns = params.get('netns') if found else _validate.netns(prefix + 'netns', params.get('netns'))
         self.state = params.get('state') or 'present'
         self.recreate = params.get('recreate') or False
         self.want = self.validate(params) if self.state == 'present' else {}

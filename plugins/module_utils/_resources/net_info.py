@@ -6,12 +6,18 @@
 Nothing here parses netlink itself: links are described by their kind's resource (link, bridge, veth, vxlan),
 addresses, routes, FDB and neighbour entries by the address, route, fdb and neighbor kinds. One socket per
 namespace (the Netlink session's), and a namespace is never created: a missing one is an error.
+
+A namespace is the current one, a named one (/run/netns), or one without a name given by a path (a container's,
+a process's). Listing all, the namespaces without a name that veths lead to are found too (see unnamed()).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
+import os
+import re
 from collections import OrderedDict
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _nsfs, _validate
@@ -29,6 +35,50 @@ IFF_LOOPBACK = 0x8
 LOCAL_TABLE = 255
 PROTOCOLS = {2: 'kernel', 3: 'boot', 4: 'static', 9: 'ra', 16: 'dhcp'}
 RTPROT_KERNEL = 2
+PROC_NETNS = re.compile(r'^/proc/[0-9]+/ns/net$')
+
+
+def source(netns):
+    """Where a namespace comes from: 'current', 'named' (/run/netns), 'pid' (/proc/PID/ns/net) or 'path'."""
+    if netns is None:
+        return 'current'
+    if not netns.startswith('/'):
+        return 'named'
+    return 'pid' if PROC_NETNS.match(netns) else 'path'
+
+
+def namespace_files():
+    """Files of namespaces without a name, best first: mount points of namespace files (nsfs) outside /run/netns,
+    such as /run/docker/netns/ID, then /proc/PID/ns/net by PID. Some may be other kinds of namespace."""
+    with open('/proc/self/mountinfo') as mountinfo:
+        for line in mountinfo:
+            fields = line.split(' - ')
+            if len(fields) == 2 and fields[1].split(' ')[0] == 'nsfs':
+                point = re.sub(r'\\([0-7]{3})', lambda m: chr(int(m.group(1), 8)), fields[0].split(' ')[4])
+                if os.path.dirname(point) != _nsfs.NETNS_DIR:
+                    yield point
+    for pid in sorted(int(p) for p in os.listdir('/proc') if p.isdigit()):
+        yield '/proc/%d/ns/net' % pid
+
+
+def why_not(netns):
+    """Why a name or path given is no namespace to read."""
+    try:
+        os.stat(_nsfs.path(netns))
+    except OSError as e:
+        if e.errno == errno.ENOENT:
+            return 'no such network namespace (net_info never creates one)'
+        return 'cannot be read (%s)' % e.strerror
+    return 'not a network namespace'
+
+
+def inode(netns):
+    """What identifies a namespace: (device, inode) of its file; None when it is gone."""
+    try:
+        st = os.stat(_nsfs.path(netns) if netns else _nsfs.own_ns())
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def shown(netns):
@@ -75,14 +125,24 @@ def neighbors(ipr, names, loopbacks):
             if e['state'] in ('permanent', 'noarp') and e['ifindex'] not in loopbacks]
 
 
+def netns_option(value):
+    """One item of the netns option: '' (the current namespace), a name, or the path of a namespace file."""
+    if not value:
+        return None
+    if value.startswith('/'):
+        return _validate.netns_path('netns', value)
+    return _validate.netns('netns', value)
+
+
 class NetInfo(object):
-    """params: netns (list of names, '' or None for the current namespace; None: all), gather (subset of GATHER)."""
+    """params: netns (list of names or paths, '' or None for the current namespace; None: all), gather (subset of
+    GATHER)."""
 
     def __init__(self, nl, params):
         self.nl = nl
         names = params.get('netns')
         if names is not None:
-            names = _validate.unique('netns', [_validate.netns('netns', n or None) for n in names])
+            names = _validate.unique('netns', [netns_option(n) for n in names])
         self.names = names
         self.gather = set(params.get('gather') or GATHER)
         if 'addresses' in self.gather:
@@ -96,7 +156,7 @@ class NetInfo(object):
             return [None] + _nsfs.names()
         for name in self.names:
             if not self.nl.exists(name):
-                raise _validate.InvalidInput('netns', name, 'no such network namespace (net_info never creates one)')
+                raise _validate.InvalidInput('netns', name, why_not(name))
         return self.names
 
     def read(self):
@@ -108,13 +168,47 @@ class NetInfo(object):
                 if self.names is not None:
                     raise
                 # listed a moment ago, gone now: not there to show
+        if self.names is None and 'links' in self.gather:
+            found = self.unnamed(dumps)
+            for netns in found:
+                dumps[netns] = sorted(self.nl.ipr(netns).get_links(), key=lambda m: m['index'])
+            if found:
+                self.nl.drop()  # their veths' peers were asked for before they were known
         hints = peer_hints(dumps) if 'links' in self.gather else {}
         return dict(namespaces=OrderedDict((shown(netns), self.read_netns(netns, msgs, hints))
                                            for netns, msgs in dumps.items()))
 
+    def unnamed(self, dumps):
+        """The namespaces without a name at the other end of veths of those read (a container's, a process's),
+        by path (see namespace_files). Looked for only when some veth leads to a namespace none of those is."""
+        wanted = set()  # (namespace read, nsid it gives the one wanted)
+        for netns, msgs in dumps.items():
+            for msg in msgs:
+                nsid = msg.get_attr('IFLA_LINK_NETNSID')
+                if kind_of(msg) == 'veth' and nsid is not None and self.nl.netns_of_nsid(netns, nsid) is False:
+                    wanted.add((netns, nsid))
+        found, seen = [], set(inode(netns) for netns in dumps)
+        for path in namespace_files() if wanted else ():
+            key = inode(path)
+            if key in seen or not _nsfs.is_netns(path):
+                continue
+            seen.add(key)
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                ids = set((netns, (self.nl.ipr(netns).get_netnsid(fd=fd) or {}).get('nsid'))
+                          for netns in set(netns for netns, _nsid in wanted))
+            finally:
+                os.close(fd)
+            if ids & wanted:
+                found.append(path)
+                wanted -= ids
+            if not wanted:
+                break
+        return found
+
     def read_netns(self, netns, msgs, hints):
         ipr = self.nl.ipr(netns)
-        state = OrderedDict()
+        state = OrderedDict(source=source(netns))
         if 'links' in self.gather:
             state['links'] = OrderedDict((m.get_attr('IFLA_IFNAME'), self.link(netns, m, hints)) for m in msgs)
         if 'routes' in self.gather:
