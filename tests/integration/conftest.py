@@ -1,4 +1,7 @@
 """Fixtures for integration tests (which only run inside tests/sandbox, see tests/conftest.py)."""
+import os
+import shutil
+
 import pytest
 
 import harness
@@ -16,3 +19,15 @@ def clean_kernel_state():
     harness.cleanup()
     yield
     harness.cleanup()
+
+
+@pytest.fixture
+def podman(monkeypatch):
+    """A private podman (harness.Podman) whose 'podman' and 'docker' commands come first on PATH, so the role's
+    runtime CLI sees the test's containers; every container is removed afterwards."""
+    if not shutil.which('podman') or not shutil.which('runc'):
+        pytest.skip('needs podman and runc (tests/podman/prepare.sh installs them)')
+    engine = harness.Podman()
+    monkeypatch.setenv('PATH', '%s:%s' % (engine.bin, os.environ['PATH']))
+    yield engine
+    engine.close()

@@ -442,18 +442,23 @@ class Podman:
     def pid(self, name):
         return int(self('inspect', '--format', '{{.State.Pid}}', name))
 
-    def http(self, name):
-        """Starts container NAME (network none) serving 'hello from NAME' on port 80; returns its PID."""
+    def create(self, name):
+        """Creates container NAME (network none, not started) that serves 'hello from NAME' on port 80 once
+        started."""
         root = self.dir / ('rootfs-' + name)
         for sub in ('usr', 'etc', 'tmp', 'proc', 'sys', 'dev', 'run', 'var', 'srv'):
             (root / sub).mkdir(parents=True)
         for sub in ('bin', 'lib', 'lib64', 'sbin'):
             (root / sub).symlink_to('usr/' + sub)
         (root / 'srv' / 'index.html').write_text('hello from %s\n' % name)
-        self('run', '--detach', '--name', name, '--network', 'none', '--cgroup-parent', self.cgroup_parent,
+        self('create', '--name', name, '--network', 'none', '--cgroup-parent', self.cgroup_parent,
              '--volume', '/usr:/usr:ro', '--workdir', '/srv', '--rootfs', str(root),
              'python3', '-m', 'http.server', '80')
-        return self.serving(name)
+
+    def http(self, name):
+        """Starts container NAME (see create) and returns its PID once it serves."""
+        self.create(name)
+        return self.start(name)
 
     def serving(self, name):
         """The PID of container NAME once its server answers (inside its own namespace)."""
@@ -472,7 +477,9 @@ class Podman:
         return self.serving(name)
 
     def close(self):
-        """Removes every container, their cgroups and the temp dir."""
+        """Removes every container, their cgroups and the temp dir (once)."""
+        if not self.dir.exists():
+            return
         try:
             ids = self('ps', '--all', '--quiet').split()
             if ids:

@@ -1,0 +1,236 @@
+"""Real workloads (issue 12): endpoints in namespaces the collection did not make - a running podman container
+(network none, an HTTP server) attached by the role with `container:`, a plain process given by `pid`, a namespace
+file given by `netns_path` - all inside tests/sandbox, with a podman of the test's own (harness.Podman).
+
+The namespace 'host' plays the host, 'outside' is a namespace behind its uplink:
+
+    outside 198.51.100.2 --eth0==uplink-- 198.51.100.1 [host] ctr0 10.30.0.1/24 -- web (container), client
+"""
+import json
+import os
+import subprocess
+import time
+
+from harness import http_get, run, snapshot, snapshot_diff
+from lifecycle import checked, task
+from test_role_bridge_network import (HOST, UPLINK, apply, by_task, changed, converge, failures, full_snapshot,
+                                      table_rules)
+
+HELLO = 'hello from %s\n'
+NET = dict(bridge_network_name='ctr0', bridge_network_subnet='10.30.0.0/24', bridge_network_netns=HOST,
+           bridge_network_endpoints=[dict(name='web', container='web'), dict(name='client')],
+           bridge_network_published_ports=[dict(endpoint='web', port=80, host_port=8080)])
+
+
+def inside(pid):
+    """The links of the namespace of process PID: {name: [IPv4 addresses]}."""
+    out = subprocess.run(['nsenter', '-t', str(pid), '-n', 'ip', '-j', 'addr'], capture_output=True, text=True,
+                         check=True).stdout
+    return dict((link['ifname'], ['%s/%d' % (a['local'], a['prefixlen']) for a in link['addr_info']
+                                  if a['family'] == 'inet']) for link in json.loads(out))
+
+
+def host_state():
+    """What the collection may leave on the host: the snapshot of every named namespace and the nft ruleset of
+    'host' (not ip_forward: the role turns it on and leaves it)."""
+    return dict((k, v) for k, v in full_snapshot().items() if k != 'ip_forward')
+
+
+def failure(results):
+    """The one failed task's message."""
+    failed = failures(results)
+    assert len(failed) == 1, failed
+    return failed[0][1]
+
+
+def running(podman, name):
+    return podman('inspect', '--format', '{{.State.Running}}', name) == 'true'
+
+
+# --- containers, through the role -------------------------------------------------------------------------------
+
+def test_container_attached_by_the_role(podman):
+    run(UPLINK)
+    web = podman.http('web')
+    before = host_state()
+
+    predicted, = apply(NET, check=True)
+    assert failures(predicted) == []
+    assert host_state() == before and inside(web) == {'lo': ['127.0.0.1/8']}, 'check mode changed something'
+    made, again = apply(NET, NET)
+    assert failures(made) == [] and changed(again) == []
+    assert converge(predicted)['actions'] == converge(made)['actions']
+    assert converge(made)['network']['endpoints']['web']['address'] == '10.30.0.2/24'
+    assert inside(web) == {'lo': ['127.0.0.1/8'], 'eth0': ['10.30.0.2/24']}
+
+    # From another endpoint, from the host, and through the published port from outside.
+    assert http_get('http://10.30.0.2/', netns='client') == HELLO % 'web'
+    assert http_get('http://10.30.0.2/', netns=HOST) == HELLO % 'web'
+    assert http_get('http://198.51.100.1:8080/', netns='outside') == HELLO % 'web'
+
+    # Stopped: one clear line naming the endpoint and the container, in check mode too; nothing changes.
+    podman.stop('web')
+    stopped = host_state()
+    refused, refused_in_check = apply(NET), apply(NET, check=True)[0]
+    for results in (refused[0], refused_in_check):
+        assert failure(results) == ("bridge_network_endpoints[0].container='web': the container of endpoint web is "
+                                    "not running (podman)")
+        assert not by_task(results, 'Converge').get('changed')
+    assert host_state() == stopped
+
+    # Started again (a new namespace): the next run attaches it again, with the same address.
+    web = podman.start('web')
+    predicted, = apply(NET, check=True)
+    attached, again = apply(NET, NET)
+    assert failures(attached) == [] and changed(again) == []
+    assert converge(attached)['changed'] and converge(predicted)['actions'] == converge(attached)['actions']
+    assert any('web' in action and 'again' in action for action in converge(attached)['actions']), \
+        converge(attached)['actions']
+    assert inside(web) == {'lo': ['127.0.0.1/8'], 'eth0': ['10.30.0.2/24']}
+    assert http_get('http://198.51.100.1:8080/', netns='outside') == HELLO % 'web'
+
+    # Removed: refused while the container runs in it (its PID and command named), then forced.
+    attached_state = host_state()
+    gone = dict(NET, bridge_network_state='absent')
+    refused, = apply(gone)
+    message = failure(refused)
+    assert 'web' in message and str(web) in message and 'python3' in message, message
+    assert host_state() == attached_state
+    removed, again = apply(dict(gone, bridge_network_force=True), dict(gone, bridge_network_force=True))
+    assert failures(removed) == [] and changed(again) == []
+    assert running(podman, 'web') and podman.pid('web') == web and inside(web) == {'lo': ['127.0.0.1/8']}
+    assert host_state() == before, snapshot_diff(before, host_state())
+    assert table_rules() == []
+
+
+def test_docker_cli_stopped_container_gone_with_absent(podman):
+    """The docker CLI (here a docker command of the test's podman: no docker daemon runs in the sandbox), and
+    absent after the container stopped: its endpoint is simply gone, the host side is cleaned up."""
+    run(UPLINK)
+    api = podman.http('api')
+    before = host_state()
+    net = dict(NET, bridge_network_container_runtime='docker', bridge_network_endpoints=[dict(name='api',
+                                                                                             container='api')],
+               bridge_network_published_ports=[])
+    made, = apply(net)
+    assert failures(made) == [] and http_get('http://10.30.0.2/', netns=HOST) == HELLO % 'api'
+    assert inside(api)['eth0'] == ['10.30.0.2/24']
+
+    unknown, = apply(dict(net, bridge_network_endpoints=[dict(name='api', container='nope')]))
+    assert failure(unknown).startswith("bridge_network_endpoints[0].container='nope': endpoint api: no such "
+                                       "container (docker: "), failure(unknown)
+
+    podman.stop('api')
+    removed, again = apply(dict(net, bridge_network_state='absent'), dict(net, bridge_network_state='absent'))
+    assert failures(removed) == [] and changed(again) == []
+    assert host_state() == before, snapshot_diff(before, host_state())
+
+
+def test_container_on_an_overlay(podman):
+    """overlay_network hands its endpoints to bridge_network: a container joins an overlay as well."""
+    run(UPLINK)
+    db = podman.http('db')
+    overlay = {'name': 'overlay', 'ansible.builtin.include_role': {'name': 'linuxnet.fabric.overlay_network'},
+               'vars': dict(overlay_network_name='ov0', overlay_network_vni=42, overlay_network_subnet='10.244.0.0/16',
+                            overlay_network_netns=HOST, overlay_network_underlay_address='198.51.100.1',
+                            overlay_network_install_requirements=False,
+                            overlay_network_endpoints=[dict(name='db', container='db')])}
+    results = run([overlay])
+    assert [r['msg'] for r in results if r['failed']] == []
+    address = inside(db)['eth0'][0]
+    assert address.startswith('10.244.0.') and http_get('http://%s/' % address.split('/')[0], netns=HOST) == \
+        HELLO % 'db'
+
+
+# --- processes and namespace files, through the module ----------------------------------------------------------
+
+def test_endpoints_by_pid_and_by_netns_path(tmp_path):
+    """A plain process (`unshare --net sleep`) and a namespace pinned by a file elsewhere (as /run/docker/netns/ID).
+    Check mode predicts the real run; absent and purge refuse to detach the process without force, naming it; the
+    namespaces are never deleted."""
+    pinned = tmp_path / 'ns'
+    sleeper = subprocess.Popen(['unshare', '--net', 'sleep', '600'])
+    holder = subprocess.Popen(['unshare', '--net', 'sleep', '600'])
+    try:
+        time.sleep(0.2)
+        pinned.touch()
+        subprocess.run(['mount', '--bind', '/proc/%d/ns/net' % holder.pid, str(pinned)], check=True)
+        holder.kill()
+        holder.wait()
+        base = dict(network='work', bridge='work0', subnet='10.40.0.0/24')
+        both = dict(base, endpoints=[dict(name='sleeper', pid=sleeper.pid),
+                                     dict(name='pinned', netns_path=str(pinned))])
+        before = snapshot()
+
+        predicted, = run([checked(task('bridge_network', **both))])
+        assert not predicted['failed'] and predicted['changed'], predicted
+        assert snapshot() == before and inside(sleeper.pid) == {'lo': []}
+        made, again = run([task('bridge_network', **both), task('bridge_network', **both)])
+        assert not made['failed'] and made['changed'] and not again['changed'], (made, again)
+        assert predicted['actions'] == made['actions']
+        assert predicted['network'] == made['network'] == made['diff']['after']
+        assert made['diff']['before']['endpoints'] == {}
+        assert inside(sleeper.pid) == {'lo': [], 'eth0': ['10.40.0.2/24']}
+        pinned_links = subprocess.run(['nsenter', '--net=%s' % pinned, 'ip', '-br', '-4', 'addr'],
+                                      capture_output=True, text=True, check=True).stdout
+        assert '10.40.0.3/24' in pinned_links
+        ping = subprocess.run(['nsenter', '-t', str(sleeper.pid), '-n', 'ping', '-c1', '-W1', '10.40.0.3'],
+                              capture_output=True, check=False)
+        assert ping.returncode == 0
+
+        attached = snapshot()
+        purge = dict(base, endpoints=[dict(name='pinned', netns_path=str(pinned))], purge=True)
+        for args in (purge, dict(base, state='absent')):
+            refused, refused_in_check = run([task('bridge_network', **args), checked(task('bridge_network', **args))])
+            for r in (refused, refused_in_check):
+                assert r['failed'] and 'sleeper' in r['msg'] and str(sleeper.pid) in r['msg'] and 'sleep' in r['msg'], r
+            assert snapshot() == attached and 'eth0' in inside(sleeper.pid)
+
+        predicted, purged = run([checked(task('bridge_network', force=True, **purge)),
+                                 task('bridge_network', force=True, **purge)])
+        assert not purged['failed'] and predicted['actions'] == purged['actions'], (predicted, purged)
+        assert inside(sleeper.pid) == {'lo': []} and sleeper.poll() is None
+        removed, = run([task('bridge_network', **dict(base, state='absent'))])  # nothing runs in 'pinned'
+        assert not removed['failed'] and removed['changed'], removed
+        assert snapshot() == before, snapshot_diff(before, snapshot())
+        assert subprocess.run(['nsenter', '--net=%s' % pinned, 'ip', '-br', 'link'], capture_output=True, text=True,
+                              check=True).stdout.split()[0] == 'lo'
+    finally:
+        sleeper.kill()
+        holder.kill()
+        subprocess.run(['umount', str(pinned)], check=False)
+
+
+# --- the test's podman ------------------------------------------------------------------------------------------
+
+def test_private_podman_leaves_nothing(podman):
+    """Nothing of the test's podman is in the machine's podman state, its cgroups go with close()."""
+    pid = podman.http('probe')
+    cid = podman('inspect', '--format', '{{.Id}}', 'probe')
+    conmon = int(podman('inspect', '--format', '{{.State.ConmonPid}}', 'probe'))
+    for top in ('/run/libpod', '/run/containers', '/run/runc', '/var/lib/containers', '/etc/cni'):
+        for where, dirs, files in os.walk(top):
+            assert not [n for n in dirs + files if cid in n or podman.dir.name in n], where
+    cgroups = ['/sys/fs/cgroup/%s%s' % (h, podman.cgroup_parent) for h in ('memory', 'pids', 'systemd')]
+    assert all(os.path.isdir(c) for c in cgroups)
+    podman.close()
+    assert not podman.dir.exists() and not any(os.path.exists(c) for c in cgroups)
+    for _ in range(50):  # conmon may take a moment to exit
+        if not os.path.exists('/proc/%d' % conmon):
+            break
+        time.sleep(0.1)
+    assert not os.path.exists('/proc/%d' % pid), pid
+    assert not os.path.exists('/proc/%d' % conmon), open('/proc/%d/status' % conmon).read()
+
+
+def test_unknown_container_is_one_clear_line(podman):
+    run(UPLINK)
+    before = host_state()
+    runtimes = ('auto', 'podman', 'docker')
+    for runtime, results in zip(runtimes, apply(*[dict(NET, bridge_network_container_runtime=r) for r in runtimes])):
+        message = failure(results)
+        assert message.startswith("bridge_network_endpoints[0].container='web': endpoint web: no such container ("), \
+            message
+        assert ('podman: ' in message) is (runtime != 'docker') and ('docker: ' in message) is (runtime != 'podman')
+        assert '\n' not in message
+    assert host_state() == before
