@@ -409,8 +409,7 @@ class Podman:
         self.bin.mkdir()
         self._cgroups()
         runc = self.bin / 'runc'
-        runc.write_text('#!/bin/sh\nexec %s --root %s "$@"\n' % (shutil.which('runc') or '/usr/sbin/runc',
-                                                                     self.dir / 'runc'))
+        runc.write_text('#!/bin/sh\nexec %s --root %s "$@"\n' % (shutil.which('runc'), self.dir / 'runc'))
         (self.dir / 'containers.conf').write_text(
             '[containers]\nnetns = "none"\ndefault_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]\n'
             '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "none"\nlock_type = "file"\nruntime = "runc"\n'
@@ -463,7 +462,8 @@ class Podman:
     def serving(self, name):
         """The PID of container NAME once its server answers (inside its own namespace)."""
         pid = self.pid(name)
-        for _ in range(50):
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
             if http_get('http://127.0.0.1/', pid=pid, timeout=1) == 'hello from %s\n' % name:
                 return pid
             time.sleep(0.1)

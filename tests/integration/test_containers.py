@@ -109,9 +109,8 @@ def test_docker_cli_stopped_container_gone_with_absent(podman):
     run(UPLINK)
     api = podman.http('api')
     before = host_state()
-    net = dict(NET, bridge_network_container_runtime='docker', bridge_network_endpoints=[dict(name='api',
-                                                                                             container='api')],
-               bridge_network_published_ports=[])
+    net = dict(NET, bridge_network_container_runtime='docker', bridge_network_published_ports=[],
+               bridge_network_endpoints=[dict(name='api', container='api')])
     made, = apply(net)
     assert failures(made) == [] and http_get('http://10.30.0.2/', netns=HOST) == HELLO % 'api'
     assert inside(api)['eth0'] == ['10.30.0.2/24']
@@ -215,9 +214,8 @@ def test_private_podman_leaves_nothing(podman):
     assert all(os.path.isdir(c) for c in cgroups)
     podman.close()
     assert not podman.dir.exists() and not any(os.path.exists(c) for c in cgroups)
-    for _ in range(50):  # conmon may take a moment to exit
-        if not os.path.exists('/proc/%d' % conmon):
-            break
+    deadline = time.monotonic() + 5  # conmon may take a moment to exit
+    while os.path.exists('/proc/%d' % conmon) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not os.path.exists('/proc/%d' % pid), pid
     assert not os.path.exists('/proc/%d' % conmon), open('/proc/%d/status' % conmon).read()

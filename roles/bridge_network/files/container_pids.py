@@ -48,8 +48,8 @@ def resolve(runtimes, endpoints):
             if pid:
                 endpoint['pid'] = pid
             elif pid == 0:
-                problems.append(where + 'the container of endpoint %s is not running (%s)' % (endpoint.get('name'),
-                                                                                            runtime))
+                name = endpoint.get('name')
+                problems.append(where + 'the container of endpoint %s is not running (%s)' % (name, runtime))
             if pid is not None:
                 break
             errors.append(error)
