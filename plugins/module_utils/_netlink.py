@@ -287,10 +287,12 @@ class Netlink(object):
 
     @staticmethod
     def _candidates(hint):
-        """The hint, the current namespace, then the named ones (listed only if it comes to that)."""
+        """The hint, the current namespace, the named ones, then those of processes (a container's), each listed
+        only if it comes to that."""
         yield hint
         yield None
         yield from _nsfs.names()
+        yield from _nsfs.process_namespaces()
 
     def ns_fd(self, netns):
         """An open descriptor of a namespace, for moving links into it. The caller closes it."""

@@ -39,7 +39,9 @@ def binary():
     path = os.pathsep.join([os.environ.get('PATH', '')] + list(SBIN))
     found = shutil.which('nft', path=path)
     if not found:
-        raise NftError('nft (nftables) was not found on the managed host: ' + INSTALL_HINT)
+        error = NftError('nft (nftables) was not found on the managed host: ' + INSTALL_HINT)
+        error.missing = 'nftables'
+        raise error
     return found
 
 

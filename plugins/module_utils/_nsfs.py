@@ -130,3 +130,40 @@ def delete(name):
         if e.errno != errno.EINVAL:  # EINVAL: not mounted (a stale file)
             raise
     os.unlink(target)
+
+
+def process_namespaces():
+    """/proc/PID/ns/net of one process per network namespace in use by processes (a container's, for example)."""
+    seen = set()
+    for entry in sorted(os.listdir('/proc'), key=lambda e: (len(e), e)):
+        if not entry.isdigit():
+            continue
+        try:
+            st = os.stat('/proc/%s/ns/net' % entry)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) not in seen:
+            seen.add((st.st_dev, st.st_ino))
+            yield '/proc/%s/ns/net' % entry
+
+
+def processes(name):
+    """The processes that use namespace 'name' as theirs: [(pid, command)], the way /proc shows them (a process
+    whose /proc/PID/ns/net is the same file). This process itself is left out."""
+    try:
+        ns = os.stat(path(name))
+    except OSError:
+        return []
+    found = []
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            st = os.stat('/proc/%s/ns/net' % entry)
+            if (st.st_dev, st.st_ino) != (ns.st_dev, ns.st_ino):
+                continue
+            with open('/proc/%s/comm' % entry) as f:
+                found.append((int(entry), f.read().strip()))
+        except (IOError, OSError):  # gone meanwhile, or not ours to look at
+            continue
+    return sorted(found)

@@ -31,6 +31,13 @@ KILL_AFTER_OPS = 'LINUXNET_FABRIC_KILL_AFTER_OPS'
 PYROUTE2_HINT = "install Debian's python3-pyroute2 or 'pip install pyroute2' for the module's Python interpreter"
 
 
+def missing_netns(netns):
+    """Why a namespace cannot be used, for an error message."""
+    if netns.startswith('/'):
+        return 'not a network namespace (no such file, or not a namespace file; is the process or container running?)'
+    return 'no such network namespace (create it first, e.g. with linuxnet.fabric.netns)'
+
+
 class Conflict(Exception):
     """The kernel holds something the module must not touch without being asked (e.g. recreate: true)."""
 
@@ -81,8 +88,7 @@ class Resource(object):
         try:
             return self.nl.ipr(netns)
         except _netlink.NamespaceMissing:
-            raise InvalidInput(option, netns, 'no such network namespace (create it first, e.g. with '
-                               'linuxnet.fabric.netns)')
+            raise InvalidInput(option, netns, missing_netns(netns))
 
     def netns_ready(self, netns, option='netns'):
         """True when 'netns' can be read. False when it is missing and that is fine: nothing to remove
@@ -153,9 +159,11 @@ def _attempt(nl, body):
     except _netlink.MissingLibrary:
         failure = dict(msg="Failed to import the required Python library (pyroute2) on %s's Python %s. %s"
                        % (platform.node(), sys.executable, PYROUTE2_HINT),
-                       exception=_netlink.PYROUTE2_IMPORT_ERROR)
+                       exception=_netlink.PYROUTE2_IMPORT_ERROR, missing='pyroute2')
     except (InvalidInput, Conflict, _netlink.NamespaceMissing) as e:
         failure = dict(msg=str(e), changed=False, actions=[])
+        if getattr(e, 'missing', None):  # a program the module needs (the roles install it and run again)
+            failure['missing'] = e.missing
     except ApplyFailed as e:
         failure = dict(msg=str(e), changed=bool(e.done), actions=e.done)
     except (_netlink.NetlinkError, OSError) as e:

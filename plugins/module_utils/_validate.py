@@ -56,7 +56,7 @@ def _byte(byte):
     return "'%s'" % chr(byte)
 
 
-def netns(option, value):
+def netns_name(option, value):
     """A named network namespace (a file name under /run/netns); None is the namespace the module runs in."""
     if value is None:
         return None
@@ -65,6 +65,14 @@ def netns(option, value):
     if value in ('.', '..') or _NETNS_BAD.search(value) or not value.isprintable():
         raise InvalidInput(option, value, "a namespace name may not contain '/', whitespace or be '.' or '..'")
     return value
+
+
+def netns(option, value):
+    """A network namespace to work in: a name under /run/netns, or the absolute path of any namespace file
+    (e.g. /proc/PID/ns/net); None is the namespace the module runs in."""
+    if isinstance(value, str) and value.startswith('/'):
+        return netns_path(option, value)
+    return netns_name(option, value)
 
 
 def netns_path(option, value):

@@ -39,13 +39,19 @@ options:
         type: str
         required: true
       address:
-        description: The address of the peer's VXLAN device (its VTEP address, usually its subnet's first address).
+        description:
+          - The IPv4 address of the peer's VXLAN device (its VTEP address, usually its subnet's first address).
+          - A peer has O(peers[].address) and O(peers[].subnet), O(peers[].address6) and O(peers[].subnet6), or both.
         type: str
-        required: true
       subnet:
-        description: The peer's subnet, routed via its VTEP address.
+        description: The peer's IPv4 subnet, routed via its VTEP address.
         type: str
-        required: true
+      address6:
+        description: The IPv6 address of the peer's VXLAN device.
+        type: str
+      subnet6:
+        description: The peer's IPv6 subnet, routed via O(peers[].address6).
+        type: str
 extends_documentation_fragment:
   - linuxnet.fabric.common
   - linuxnet.fabric.common.netns
@@ -108,8 +114,10 @@ def main():
         peers=dict(type='list', elements='dict', default=[], options=dict(
             underlay=dict(type='str', required=True),
             mac=dict(type='str', required=True),
-            address=dict(type='str', required=True),
-            subnet=dict(type='str', required=True),
+            address=dict(type='str'),
+            subnet=dict(type='str'),
+            address6=dict(type='str'),
+            subnet6=dict(type='str'),
         )),
     ), VxlanPeers, 'peers')
 

@@ -359,9 +359,15 @@ def snapshot_diff(a, b):
 
 # ---------------------------------------------------------------- cleanup
 
+LEASES = '/var/lib/linuxnet-fabric'  # a private tmpfs in the sandbox
+
+
 def cleanup():
-    """Delete every named netns and every link except lo in the sandbox root."""
+    """Delete every named netns, every link except lo in the sandbox root, and the address leases."""
     require_sandbox()
+    if os.path.ismount(LEASES):
+        for name in os.listdir(LEASES):
+            os.unlink(os.path.join(LEASES, name))
     if list_netns():
         subprocess.run(['ip', '-all', 'netns', 'delete'], capture_output=True, check=False)
     links = [link['ifname'] for link in ip_json(None, 'link', 'show') or [] if link['ifname'] != 'lo']

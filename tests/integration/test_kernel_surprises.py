@@ -55,7 +55,7 @@ SURPRISES = {
     'bridge port detached': (lambda: sh('ip link set %s nomaster' % host_veth('s-1')), ['to bridge br-web']),
     'host veth renamed': (lambda: sh('ip link set %s down' % host_veth('s-2'),
                                      'ip link set %s name renamed0' % host_veth('s-2')),
-                          ["delete veth eth0 in netns 's-2' (it holds the peer name)", 'create veth']),
+                          ['delete veth renamed0 in the current netns', 'create veth']),
     'endpoint eth0 renamed': (lambda: sh('ip -n s-1 link set eth0 down', 'ip -n s-1 link set eth0 name eth9'),
                               ["(now paired with eth9 in netns 's-1')"]),
     'address removed': (lambda: sh('ip -n s-2 addr flush dev eth0'), ["add address 10.88.0.12/24 to eth0"]),

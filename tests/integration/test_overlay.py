@@ -201,14 +201,14 @@ def test_overlay_across_hosts(mode, tmp_path):
 
 
 CASES = {  # group: (its variables, its hosts' variables, what the message must say)
-    'vni': ({'overlay_network_vni': 16777216}, [{}, {}], r'overlay_network_vni=16777216 is out of range: 1\.\.16777215'),
+    'vni': ({'overlay_network_vni': 16777216}, [{}, {}], r'overlay_network_vni=16777216: must be an integer from 1 to 16777215'),
     'mode': ({'overlay_network_mode': 'l4'}, [{}, {}], r'overlay_network_mode.*one of: l2, l3.*l4'),
     'same': ({}, [{}, {'overlay_network_underlay_address': '198.18.0.1'}],
              r"hosts 'same-a' and 'same-b' both have 198\.18\.0\.1"),
     'outside': ({}, [{}, {'overlay_network_host_subnet': '10.9.0.0/24'}],
                 r"overlay_network_host_subnet=10\.9\.0\.0/24 of host 'outside-b' is outside the cluster subnet"),
     'overlap': ({}, [{'overlay_network_host_subnet': '10.244.0.0/24'}, {'overlay_network_host_subnet': '10.244.0.128/25'}],
-                r"10\.244\.0\.128/25 of host 'overlap-b' overlaps 10\.244\.0\.0/24 of host 'overlap-a'"),
+                r"10\.244\.0\.128/25 of host 'overlap-b' \(pinned\) overlaps 10\.244\.0\.0/24, held by host 'overlap-a'"),
     'nounder': ({}, [{}, {'overlay_network_underlay_address': ''}],
                 r"overlay_network_underlay_address: host 'nounder-b' has none"),
 }

@@ -51,7 +51,8 @@ def test_purge_and_absent_touch_only_what_is_marked():
     assert_ok(purged, True)
     assert sorted(purged['actions']) == ["delete netns 'o-2' (with eth0 (veth))",
                                          "delete netns 'o-3' (with eth0 (veth))",
-                                         'delete veth %s in the current netns' % ours_in_o4]
+                                         'delete veth %s in the current netns' % ours_in_o4,
+                                         'record the leases of network web in /var/lib/linuxnet-fabric/web.json']
     assert list_netns() == ['o-1', 'o-4', 'user-ns', 'x-1']
     assert ip_json('o-4', 'link', 'show', 'eth0') is None
     assert foreign_state() == before

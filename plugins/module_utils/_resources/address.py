@@ -14,6 +14,9 @@ from ansible_collections.linuxnet.fabric.plugins.module_utils import _netlink, _
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource
 
 
+IFA_F_NODAD = 0x02
+
+
 def _key(cidr):
     iface = ipaddress.ip_interface(cidr)
     return (iface.version, int(iface.ip), iface.network.prefixlen)
@@ -52,9 +55,10 @@ class AddressPlan(object):
     """Plans addresses of interface 'ifname' in 'netns'. 'index' is called at apply time (the link may be
     created by an earlier op of the same plan)."""
 
-    def __init__(self, ipr, index, ifname, netns, wanted, purge=False, state='present'):
+    def __init__(self, ipr, index, ifname, netns, wanted, purge=False, state='present', nodad=False, stale=()):
+        """'stale': addresses to remove when present and not wanted (what an earlier run put there)."""
         self.ipr, self.index, self.ifname, self.netns = ipr, index, ifname, netns
-        self.wanted, self.purge, self.state = wanted or [], purge, state
+        self.wanted, self.purge, self.state, self.nodad, self.stale = wanted or [], purge, state, nodad, stale
 
     def plan(self, have):
         have = have or []
@@ -64,7 +68,8 @@ class AddressPlan(object):
             add = [a for a in self.wanted if a not in have]
             # An address listed with another prefix length changes it (the kernel keeps one per IPv6 address).
             moved = set(a.split('/')[0] for a in add)
-            drop = [a for a in have if a not in self.wanted and (self.purge or a.split('/')[0] in moved)]
+            drop = [a for a in have if a not in self.wanted and (self.purge or a.split('/')[0] in moved
+                                                                 or a in self.stale)]
         ops = [self._op('del', a) for a in drop] + [self._op('add', a) for a in add]
         return ops, ordered([a for a in have if a not in drop] + add)
 
@@ -74,8 +79,13 @@ class AddressPlan(object):
         text = ('add address %s to %s%s' if command == 'add' else 'remove address %s from %s%s') % (
             cidr, self.ifname, where)
 
+        kwargs = dict(address=ip, prefixlen=int(prefix))
+        if self.nodad and command == 'add' and ':' in ip:
+            kwargs['flags'] = IFA_F_NODAD  # usable at once: no 1-2 s of duplicate address detection
+            text += ' (nodad)'
+
         def apply():
-            self.ipr().addr(command, index=self.index(), address=ip, prefixlen=int(prefix))
+            self.ipr().addr(command, index=self.index(), **kwargs)
         return Op(text, apply)
 
 

@@ -1,13 +1,19 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, linuxnet.fabric contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A whole bridge network in one run: the bridge, and per endpoint a namespace, a veth (peer inside), an address
-and a default route. Built from the other resource kinds; adds address assignment (IPAM) and ownership.
+"""A whole network in one run: the bridge, per endpoint a namespace, a veth (peer inside), addresses and default
+routes; the forwarding sysctls and the firewall (masquerade, isolation, published ports); and, for a network that
+spans hosts, its VXLAN device and peers (_overlay). Built from the other resource kinds; adds address assignment
+(_ipam: stable, leased) and ownership.
 
 Ownership marks live in the kernel, so they die with what they mark:
-- the bridge and each host-side veth carry the alias 'fabric:<network>' / 'fabric:<network>:<endpoint>';
+- the bridge, the VXLAN device and each host-side veth carry the alias 'fabric:<network>' (the veth
+  'fabric:<network>:<endpoint>'); nft rules carry the comment 'fabric:<network>:...';
 - a namespace this network created carries 'fabric:<network>' as the alias of its lo.
-Purge and state=absent remove only what carries this network's mark.
+Purge and state=absent remove only what carries this network's mark, and never the interface of a namespace in
+which processes run unless forced. The leases remember every address the network gave, so that a fresh
+namespace (a reboot, a restarted container) gets the same one, and so that an address it gave before and gives
+no more is removed (addresses someone else added are left alone).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,18 +22,22 @@ __metaclass__ = type
 
 import hashlib
 import ipaddress
-import re
 
-from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
-from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import lookup
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _files, _nsfs, _validate
+from ansible_collections.linuxnet.fabric.plugins.module_utils._ipam import KEYS, Family, Leases
+from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import kind_of, lookup
+from ansible_collections.linuxnet.fabric.plugins.module_utils._overlay import Overlay, stable_mac, stale_devices
+from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Conflict, missing_netns
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import address
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge import Bridge
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.netns import Netns
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.network_firewall import Firewall
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.route import Route
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.sysctl import Sysctl
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.veth import Veth
 
 MARK = 'fabric:'
-_NETWORK_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
+DEFAULT_ROUTE = {4: '0.0.0.0/0', 6: '::/0'}
 
 
 def mark(network, endpoint=None):
@@ -40,10 +50,10 @@ def host_interface(network, endpoint, interface):
     return 'veth' + digest[:8]
 
 
-def bridge_mac(network):
-    """A stable, locally administered MAC for the bridge, so it does not change as ports come and go."""
-    digest = hashlib.sha1(network.encode('utf-8')).hexdigest()
-    return '02:' + ':'.join(digest[i:i + 2] for i in range(0, 10, 2))
+def bridge_mac(network, gateway):
+    """The MAC a new bridge gets: stable, so that it does not change as ports come and go, and different on every
+    host of an l2 overlay (whose bridges share one broadcast domain), since each host has its own gateway."""
+    return stable_mac(network, gateway)
 
 
 class BridgeNetwork(object):
@@ -51,201 +61,320 @@ class BridgeNetwork(object):
 
     def __init__(self, nl, params, check_mode):
         self.nl, self.check_mode = nl, check_mode
-        self.network = params['network']
-        if not isinstance(self.network, str) or not _NETWORK_NAME.match(self.network):
-            raise _validate.InvalidInput('network', self.network, 'a network name is 1 to 64 letters, digits, '
-                                         "'_', '.' or '-', starting with a letter or digit")
+        self.network = _validate.network_name('network', params['network'])
         self.bridge = _validate.ifname('bridge', params['bridge'])
         self.netns = _validate.netns('netns', params.get('netns'))
         self.state = params.get('state') or 'present'
         self.purge = params.get('purge') or False
+        self.force = params.get('force') or False
         self.mtu = _validate.mtu('mtu', params.get('mtu'))
-        self.subnet = self._subnet(params.get('subnet'))
-        self.gateway = self._gateway(params.get('gateway'))
-        self.ip_range = self._ip_range(params.get('ip_range'))
+        self.families = []
+        for version, suffix in ((4, ''), (6, '6')):
+            if params.get('subnet' + suffix) is not None:
+                self.families.append(Family(version, params['subnet' + suffix], params.get('gateway' + suffix),
+                                            params.get('ip_range' + suffix)))
+            elif params.get('gateway' + suffix) or params.get('ip_range' + suffix):
+                option = 'gateway' + suffix if params.get('gateway' + suffix) else 'ip_range' + suffix
+                raise _validate.InvalidInput(option, params[option], 'needs subnet%s' % suffix)
+        if self.state == 'present' and not self.families:
+            raise _validate.InvalidInput('subnet', None, 'a network needs subnet (IPv4), subnet6 (IPv6) or both')
         self.endpoints = self._endpoints(params.get('endpoints') or [])
+        self.lease_file = _files.lease_path(params.get('persist_root'), self.network, self.netns)
+        self.overlay = Overlay(self, params['vxlan']) if params.get('vxlan') and self.state == 'present' else None
+        self.firewall = params.get('firewall', True) is not False
+        self.published = self._published(params.get('published_ports') or [])
+        self.masquerade = params.get('masquerade', True) is not False
+        self.masquerade6 = bool(params.get('masquerade6'))
+        self.isolate = params.get('isolate', True) is not False
 
-    # --- validation ------------------------------------------------------------------------------
-    def _subnet(self, value):
-        if self.state == 'absent' and value is None:
-            return None
-        net = ipaddress.ip_network(_validate.network('subnet', value))
-        if net.num_addresses < 4:
-            raise _validate.InvalidInput('subnet', value, 'too small: it needs room for a gateway and endpoints')
-        return net
+    @property
+    def mark(self):
+        return mark(self.network)
 
-    def _gateway(self, value):
-        if self.subnet is None:
-            return None
-        if value is None:
-            return next(self.subnet.hosts())
-        gateway = ipaddress.ip_address(_validate.ip('gateway', value))
-        if gateway not in self.subnet or gateway in (self.subnet.network_address, self.subnet.broadcast_address):
-            raise _validate.InvalidInput('gateway', value, 'must be a host address inside subnet %s' % self.subnet)
-        return gateway
-
-    def _ip_range(self, value):
-        """Where addresses are assigned from (default: the whole subnet), e.g. one host's slice of a shared subnet."""
-        if value is None or self.subnet is None:
-            return self.subnet
-        net = ipaddress.ip_network(_validate.network('ip_range', value))
-        if net.version != self.subnet.version or not net.subnet_of(self.subnet):
-            raise _validate.InvalidInput('ip_range', value, 'must lie inside subnet %s' % self.subnet)
-        return net
+    def _published(self, items):
+        """Published ports name declared endpoints; the firewall checks the rest once addresses are known."""
+        names = [ep['name'] for ep in self.endpoints]
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or item.get('endpoint') not in names:
+                raise _validate.InvalidInput('published_ports[%d].endpoint' % i, (item or {}).get('endpoint') if
+                                             isinstance(item, dict) else item, 'not an endpoint of this network '
+                                             '(one of: %s)' % ', '.join(names[:10]))
+        if items and not self.firewall:
+            raise _validate.InvalidInput('published_ports', '%d ports' % len(items), 'need firewall: true (they are '
+                                                                                      'nftables rules)')
+        return items
 
     def _endpoints(self, items):
-        names, addresses, result = set(), {}, []
+        names, given, result = set(), {}, []
         for i, item in enumerate(items):
             opt = 'endpoints[%d].' % i
-            name = _validate.netns(opt + 'name', item.get('name'))
+            name = _validate.netns_name(opt + 'name', item.get('name'))
             if name is None:
-                raise _validate.InvalidInput(opt + 'name', None, 'every endpoint needs a name (its namespace)')
+                raise _validate.InvalidInput(opt + 'name', None, 'every endpoint needs a name')
             if name in names:
                 raise _validate.InvalidInput(opt + 'name', name, 'listed more than once')
             names.add(name)
-            ep = dict(name=name, interface=_validate.ifname(opt + 'interface', item.get('interface') or 'eth0'))
+            ep = dict(name=name, netns=name, external=False, source='named',
+                      interface=_validate.ifname(opt + 'interface', item.get('interface') or 'eth0'))
+            if item.get('netns_path') is not None and item.get('pid') is not None:
+                raise _validate.InvalidInput(opt + 'pid', item['pid'], 'give netns_path or pid, not both')
+            if item.get('netns_path') is not None:
+                ep.update(netns=_validate.netns_path(opt + 'netns_path', item['netns_path']), external=True,
+                          source='path')
+            elif item.get('pid') is not None:
+                ep.update(netns='/proc/%d/ns/net' % _validate.pid(opt + 'pid', item['pid']), external=True,
+                          source='pid')
             if item.get('mac_address') is not None:
                 ep['mac_address'] = _validate.mac(opt + 'mac_address', item['mac_address'])
-            if item.get('address') is not None and self.subnet is not None:
-                ip = self._address(opt + 'address', item['address'])
-                if ip in addresses:
-                    raise _validate.InvalidInput(opt + 'address', item['address'],
-                                                 'already given to endpoint %s' % addresses[ip])
-                addresses[ip] = name
-                ep['address'] = ip
+            for version, key in KEYS.items():
+                family = self.family(version)
+                if item.get(key) is None:
+                    continue
+                if family is None:
+                    raise _validate.InvalidInput(opt + key, item[key], 'needs subnet%s' % ('' if version == 4 else '6'))
+                ip = family.host_address(opt + key, item[key])
+                if ip in given:
+                    raise _validate.InvalidInput(opt + key, item[key], 'already given to endpoint %s' % given[ip])
+                given[ip] = name
+                ep[key] = ip
             ep['host_interface'] = host_interface(self.network, name, ep['interface'])
             result.append(ep)
-        usable = self.subnet.num_addresses - (2 if self.subnet.version == 4 else 1) - 1 if self.subnet else 0
-        if self.state == 'present' and len(result) > usable:
-            raise _validate.InvalidInput('subnet', str(self.subnet), 'too small for %d endpoints (room for %d)'
-                                         % (len(result), usable))
+        for family in self.families if self.state == 'present' else []:
+            room = family.subnet.num_addresses - (3 if family.version == 4 else 2)
+            if len(result) > room:
+                raise _validate.InvalidInput('subnet' if family.version == 4 else 'subnet6', str(family.subnet),
+                                             'too small for %d endpoints (room for %d)' % (len(result), room))
         return result
 
-    def _address(self, option, value):
-        text = value if isinstance(value, str) else ''
-        ip_text, prefix = (text.split('/', 1) + [''])[:2]
-        ip = ipaddress.ip_address(_validate.ip(option, ip_text))
-        if prefix and prefix != str(self.subnet.prefixlen):
-            raise _validate.InvalidInput(option, value, 'the prefix is the subnet\'s (/%d)' % self.subnet.prefixlen)
-        if ip not in self.subnet or ip in (self.subnet.network_address, self.subnet.broadcast_address):
-            raise _validate.InvalidInput(option, value, 'not a host address of subnet %s' % self.subnet)
-        if ip == self.gateway:
-            raise _validate.InvalidInput(option, value, 'that is the gateway of the network')
-        return ip
+    def family(self, version):
+        return next((f for f in self.families if f.version == version), None)
 
     # --- what exists -----------------------------------------------------------------------------
-    def owned(self):
-        """Endpoints of this network that exist in the kernel: {endpoint name: host interface}."""
-        if not self.nl.exists(self.netns):
-            return {}
-        prefix = mark(self.network) + ':'
-        found = {}
-        for msg in self.nl.ipr(self.netns).get_links():
-            alias = msg.get_attr('IFLA_IFALIAS') or ''
-            if alias.startswith(prefix):
-                found[alias[len(prefix):]] = msg.get_attr('IFLA_IFNAME')
-        return found
+    def host_links(self):
+        return self.nl.ipr(self.netns).get_links() if self.nl.exists(self.netns) else []
 
-    def current_address(self, netns, interface=None):
-        """The address an existing endpoint has inside the subnet (on 'interface', else on any), or None."""
-        if not self.nl.exists(netns):
+    def owned(self):
+        """This network's objects in the host namespace: (bridges: [name], endpoints: {endpoint: [host ifnames]})."""
+        bridges, endpoints = [], {}
+        for msg in self.host_links():
+            alias = msg.get_attr('IFLA_IFALIAS') or ''
+            if alias == self.mark and kind_of(msg) == 'bridge':
+                bridges.append(msg.get_attr('IFLA_IFNAME'))
+            elif alias.startswith(self.mark + ':'):
+                endpoints.setdefault(alias[len(self.mark) + 1:], []).append(msg.get_attr('IFLA_IFNAME'))
+        return bridges, endpoints
+
+    def link_exists(self, netns, name):
+        return self.nl.exists(netns) and lookup(self.nl.ipr(netns), name) is not None
+
+    def addresses_in(self, netns, interface=None):
+        """The addresses of an interface in a namespace (every address there when interface is None); None when
+        either is missing."""
+        if netns is False or not self.nl.exists(netns):
             return None
         ipr = self.nl.ipr(netns)
         msg = lookup(ipr, interface) if interface else None
         if interface and msg is None:
             return None
-        for cidr in address.read(ipr, msg['index'] if msg else None):
-            ip = ipaddress.ip_interface(cidr).ip
-            if ip in self.subnet:
-                return ip
-        return None
+        return [ipaddress.ip_interface(a).ip for a in address.read(ipr, msg['index'] if msg else None)]
 
-    def assign_addresses(self, others):
-        """Keeps each endpoint's address (declared, else the one it has); gives new ones the lowest free one.
-        'others' are endpoints of this network that stay but are not listed: their addresses are taken too."""
-        taken = {self.gateway}
-        for name in others:
-            taken.add(self.current_address(name))
-        for ep in self.endpoints:
-            if 'address' not in ep:
-                current = self.current_address(ep['name'], ep['interface'])
-                if current is not None and current not in taken and current not in [e.get('address') for e in self.endpoints]:
-                    ep['address'] = current
-            if 'address' in ep:
-                taken.add(ep['address'])
-        free = (ip for ip in self.ip_range.hosts()
-                if ip not in taken and ip not in (self.subnet.network_address, self.subnet.broadcast_address))
-        for i, ep in enumerate(self.endpoints):
-            if 'address' not in ep:
-                ep['address'] = next(free, None)
-                if ep['address'] is None:
-                    raise _validate.InvalidInput('ip_range', str(self.ip_range), 'no free address left for endpoint '
-                                                 '%s (endpoints[%d])' % (ep['name'], i))
+    def assign_addresses(self, leased, kept):
+        """Per family, each endpoint keeps its address: the declared one, else the one its interface has, else its
+        lease, while that lies in the range; new ones get the lowest free address. 'kept' are endpoints of this
+        network that stay but are not listed: their addresses are taken too."""
+        current = dict((ep['name'], self.addresses_in(ep['netns'], ep['interface']) or []) for ep in self.endpoints)
+        for family in self.families:
+            key = family.key
+            taken = set(ep[key] for ep in self.endpoints if key in ep)
+            for name in kept:
+                taken.update(ip for ip in self.addresses_in(kept[name]) or [] if ip in family.subnet)
+                lease = leased.get(name, {}).get(key)
+                if lease:
+                    taken.add(ipaddress.ip_interface(lease).ip)
+            for ep in self.endpoints:
+                if key in ep:
+                    continue
+                lease = leased.get(ep['name'], {}).get(key)
+                candidates = current[ep['name']] + ([ipaddress.ip_interface(lease).ip] if lease else [])
+                found = next((ip for ip in candidates if family.usable(ip) and ip not in taken), None)
+                if found is not None:
+                    ep[key] = found
+                    taken.add(found)
+            free = family.free(taken)
+            for i, ep in enumerate(self.endpoints):
+                if key not in ep:
+                    ep[key] = next(free, None)
+                    if ep[key] is None:
+                        raise _validate.InvalidInput('ip_range' + ('' if family.version == 4 else '6'),
+                                                     str(family.ip_range), 'no free address left for endpoint %s '
+                                                     '(endpoints[%d])' % (ep['name'], i))
+
+    def lease_content(self):
+        endpoints = dict((ep['name'], dict((f.key, f.cidr(ep[f.key])) for f in self.families)) for ep in self.endpoints)
+        for name, lease in self.leased.items():
+            if name in self.kept:
+                endpoints[name] = lease
+        content = dict(network=self.network, bridge=self.bridge, endpoints=endpoints)
+        for family in self.families:
+            suffix = '' if family.version == 4 else '6'
+            content.update({'subnet' + suffix: str(family.subnet), 'gateway' + suffix: str(family.gateway)})
+        return content
 
     # --- the resources ---------------------------------------------------------------------------
     def resources(self):
-        owned = self.owned_now = self.owned()
+        bridges, owned = self.owned()
+        self.owned_now = dict((name, ifnames[0]) for name, ifnames in owned.items())
+        leases = _files.read_json(self.lease_file) or {}
+        if leases.get('network') != self.network:
+            leases = {}
+        self.leased = leases.get('endpoints') or {}
         declared = set(ep['name'] for ep in self.endpoints) if self.state == 'present' else set()
         doomed = [name for name in sorted(owned) if name not in declared and (self.purge or self.state == 'absent')]
-        resources = [self._removal(name, owned[name]) for name in doomed]
+        self.kept = dict((name, self.netns_of(owned[name][0])) for name in owned if name not in declared and name not in doomed)
+        resources = [r for name in doomed for r in self._removal(name, owned[name])]
+        if self.state == 'present':
+            for ep in self.endpoints:
+                self._check_namespace(ep)
+            self.assign_addresses(self.leased, self.kept)
+            if self.overlay:
+                self.mtu = self.overlay.mtu(self.mtu)
+        firewall = self._firewall()
+        stale = stale_devices(self, self.overlay.params() if self.overlay else None)
+        resources += stale
+        old_bridges = [b for b in bridges if b != self.bridge or self.state == 'absent']
+        resources += [Bridge(self.nl, dict(name=b, netns=self.netns, state='absent'), self.check_mode) for b in old_bridges]
         if self.state == 'absent':
-            bridge = Bridge(self.nl, dict(name=self.bridge, netns=self.netns, state='absent'), self.check_mode)
-            return resources + ([bridge] if self._bridge_is_ours() else [])
-        self.assign_addresses([name for name in owned if name not in declared and name not in doomed])
-        resources.append(Bridge(self.nl, dict(
-            name=self.bridge, netns=self.netns, mtu=self.mtu, up=True, alias=mark(self.network),
-            mac_address=bridge_mac(self.network),
-            addresses=['%s/%d' % (self.gateway, self.subnet.prefixlen)]), self.check_mode))
+            return resources + [firewall, Leases(self.nl, self.lease_file, None, self.check_mode)]
+        old_gateways = [ipaddress.ip_address(leases[k]) for k in ('gateway', 'gateway6') if leases.get(k)]
+        old_cidrs = ['%s/%s' % (leases['gateway' + s], leases['subnet' + s].split('/')[1])
+                     for s in ('', '6') if leases.get('gateway' + s) and leases.get('subnet' + s)]
+        bridge = dict(name=self.bridge, netns=self.netns, mtu=self.mtu, up=True, alias=self.mark, nodad=True,
+                      stale_addresses=old_cidrs, addresses=[f.cidr(f.gateway) for f in self.families])
+        if not self.link_exists(self.netns, self.bridge):  # chosen once; a bridge keeps its MAC
+            bridge['mac_address'] = bridge_mac(self.network, str(self.families[0].gateway))
+        resources.append(Bridge(self.nl, bridge, self.check_mode))
+        if self.overlay:
+            resources.append(self.overlay.device())
         for ep in self.endpoints:
-            resources.extend(self._endpoint(ep))
-        return resources
+            resources.extend(self._endpoint(ep, owned.get(ep['name'], []), old_gateways))
+        if self.overlay and self.overlay.mode == 'l3':
+            resources += self.overlay.routed_peers(fresh=any(d.name == self.overlay.name for d in stale))
+        resources += [Sysctl(self.nl, dict(netns=self.netns, name=name, value='1'), self.check_mode)
+                      for name in self.forwarding()]
+        return resources + [firewall, Leases(self.nl, self.lease_file, self.lease_content(), self.check_mode)]
 
-    def _bridge_is_ours(self):
-        if not self.nl.exists(self.netns):
-            return False
-        msg = lookup(self.nl.ipr(self.netns), self.bridge)
-        return msg is not None and msg.get_attr('IFLA_IFALIAS') == mark(self.network)
+    def forwarding(self):
+        """The host namespace forwards IPv4 when its network masquerades, publishes ports or routes an l3 overlay;
+        IPv6 always when the network has IPv6 (a routed prefix)."""
+        names = []
+        routed = self.overlay is not None and self.overlay.mode == 'l3'
+        if self.family(4) and ((self.firewall and (self.masquerade or self.published)) or routed):
+            names.append('net.ipv4.ip_forward')
+        if self.family(6):
+            names.append('net.ipv6.conf.all.forwarding')
+        return names
 
-    def _removal(self, name, host_if):
-        """A namespace this network made goes with its veth; in any other only the veth goes."""
-        if self.nl.exists(name) and lookup(self.nl.ipr(name), 'lo').get_attr('IFLA_IFALIAS') == mark(self.network):
-            return Netns(self.nl, dict(name=name, state='absent'), self.check_mode)
-        return Veth(self.nl, dict(name=host_if, netns=self.netns, state='absent'), self.check_mode)
+    def _firewall(self):
+        """The network's nft rules, with endpoint names of published ports resolved to their addresses."""
+        params = dict(network=self.network, netns=self.netns, bridge=self.bridge,
+                      state=self.state if self.firewall else 'absent')  # switched off: its rules go
+        if params['state'] == 'present':
+            by_name = dict((ep['name'], ep) for ep in self.endpoints)
+            ports = []
+            for item in self.published:
+                ep = by_name[item['endpoint']]
+                port = dict((k, v) for k, v in item.items() if k != 'endpoint' and v is not None)
+                port.setdefault('host_port', port.get('port'))
+                port.update((f.key, str(ep[f.key])) for f in self.families)
+                ports.append(port)
+            params.update(masquerade=self.masquerade, masquerade6=self.masquerade6, isolate=self.isolate,
+                          published_ports=ports)
+            for family in self.families:
+                params['subnet' if family.version == 4 else 'subnet6'] = str(family.subnet)
+            if self.overlay and self.overlay.restrict:
+                params.update(vxlan_port=self.overlay.port, vxlan_peers=[p['underlay'] for p in self.overlay.peers])
+        return Firewall(self.nl, params, self.check_mode)
 
-    def _endpoint(self, ep):
-        cidr = '%s/%d' % (ep['address'], self.subnet.prefixlen)
-        peer = dict(name=ep['interface'], netns=ep['name'], addresses=[cidr], mtu=self.mtu, up=True)
+    def netns_of(self, host_ifname):
+        """Where the other end of one of our host-side veths is: a name, a /proc/PID/ns/net path, or False when
+        no named namespace and no process has it."""
+        state = Veth(self.nl, dict(name=host_ifname, netns=self.netns, state='absent'), self.check_mode).read()
+        netns = ((state or {}).get('peer') or {}).get('netns', False)
+        return netns if netns is None or (isinstance(netns, str) and self.nl.exists(netns)) else False
+
+    def _check_namespace(self, ep):
+        """An endpoint given by path or PID must be there: this module never creates such a namespace."""
+        if ep['external'] and not self.nl.exists(ep['netns']):
+            option = 'endpoints[%d].%s' % (self.endpoints.index(ep), 'netns_path' if ep['source'] == 'path' else 'pid')
+            raise _validate.InvalidInput(option, ep['netns'], 'endpoint %s: %s' % (ep['name'], missing_netns(ep['netns'])))
+
+    def _refuse_if_active(self, endpoint, netns):
+        """absent and purge never take the interface of a namespace in which processes run, unless forced."""
+        running = _nsfs.processes(netns) if netns is not False else []
+        if running and not self.force:
+            shown = ', '.join('%d (%s)' % p for p in running[:5]) + (', ...' if len(running) > 5 else '')
+            raise Conflict("force=False: endpoint %s of network %s is in use: processes run in its network namespace "
+                           "%s: PID %s; set force: true to remove its interface anyway" % (
+                               endpoint, self.network, netns, shown))
+
+    def _removal(self, name, host_ifnames):
+        """A namespace this network made goes with its veth; from any other only the veth goes."""
+        netns = self.netns_of(host_ifnames[0])
+        self._refuse_if_active(name, netns)
+        if netns and not netns.startswith('/') and self.netns != netns and lookup(self.nl.ipr(netns), 'lo').get_attr('IFLA_IFALIAS') == mark(self.network):
+            return [Netns(self.nl, dict(name=netns, state='absent'), self.check_mode)]
+        return [Veth(self.nl, dict(name=ifname, netns=self.netns, state='absent'), self.check_mode)
+                for ifname in host_ifnames]
+
+    def _endpoint(self, ep, host_ifnames, old_gateways):
+        resources = []
+        for stale in [n for n in host_ifnames if n != ep['host_interface']]:  # its interface was renamed
+            resources.append(Veth(self.nl, dict(name=stale, netns=self.netns, state='absent'), self.check_mode))
+        if not ep['external']:
+            resources.append(Netns(self.nl, dict(name=ep['netns'], loopback_up=True, mark=mark(self.network)),
+                                   self.check_mode))
+        peer = dict(name=ep['interface'], netns=ep['netns'], mtu=self.mtu, up=True, nodad=True,
+                    addresses=[f.cidr(ep[f.key]) for f in self.families],
+                    stale_addresses=list(self.leased.get(ep['name'], {}).values()))
         if 'mac_address' in ep:
             peer['mac_address'] = ep['mac_address']
-        return [
-            Netns(self.nl, dict(name=ep['name'], loopback_up=True, mark=mark(self.network)), self.check_mode),
-            # recreate: a pair this network made (its host end carries the mark) whose peer was moved or renamed,
-            # or whose host end was renamed (its peer then holds the interface name), is replaced, not refused.
-            Veth(self.nl, dict(name=ep['host_interface'], netns=self.netns, master=self.bridge, mtu=self.mtu,
-                               up=True, alias=mark(self.network, ep['name']), peer=peer,
-                               recreate=ep['name'] in self.owned_now), self.check_mode),
-            Route(self.nl, dict(netns=ep['name'], dst='default' if self.subnet.version == 4 else '::/0',
-                                gateway=str(self.gateway), dev=ep['interface'], state='present'), self.check_mode),
-        ]
+        # recreate: a pair this network made (its host end carries the mark) whose peer was moved or renamed,
+        # or whose host end was renamed (its peer then holds the interface name), is replaced, not refused.
+        resources.append(Veth(self.nl, dict(name=ep['host_interface'], netns=self.netns, master=self.bridge,
+                                            mtu=self.mtu, up=True, alias=mark(self.network, ep['name']), peer=peer,
+                                            recreate=bool(host_ifnames)), self.check_mode))
+        for version in (4, 6):
+            family = self.family(version)
+            route = dict(netns=ep['netns'], dst=DEFAULT_ROUTE[version], dev=ep['interface'])
+            if family is not None:
+                resources.append(Route(self.nl, dict(route, gateway=str(family.gateway)), self.check_mode))
+            else:  # a family the network no longer has: its default route via the old gateway goes
+                resources += [Route(self.nl, dict(route, gateway=str(gw), state='absent'), self.check_mode)
+                              for gw in old_gateways if gw.version == version]
+        return resources
 
     def summarize(self, results):
-        """before/after: {endpoint: {address, interface, host_interface}} plus the bridge."""
+        """before/after: {endpoint: {address, address6, interface, host_interface, mac_address, netns}} plus the
+        bridge."""
         def endpoints(key):
             found = {}
             for r in results:
                 state = r[key]
                 if state.get('kind') == 'veth' and (state.get('alias') or '').startswith(mark(self.network) + ':'):
                     peer = state.get('peer') or {}
+                    cidrs = peer.get('addresses') or []
                     found[state['alias'].split(':', 2)[2]] = dict(
-                        address=(peer.get('addresses') or [None])[0], interface=peer.get('name'),
-                        host_interface=state['name'], mac_address=peer.get('mac_address'))
+                        address=next((a for a in cidrs if ':' not in a), None),
+                        address6=next((a for a in cidrs if ':' in a), None), interface=peer.get('name'),
+                        host_interface=state['name'], mac_address=peer.get('mac_address'), netns=peer.get('netns'))
             for r in results:  # an endpoint removed with its namespace has no veth result of its own
                 state = r[key]
                 if state.get('mark') == mark(self.network) and state['name'] not in found:
-                    found[state['name']] = dict(address=None, interface=None, mac_address=None,
-                                                host_interface=self.owned_now.get(state['name']))
+                    found[state['name']] = dict(address=None, address6=None, interface=None, mac_address=None,
+                                                host_interface=self.owned_now.get(state['name']), netns=state['name'])
             return found
-        bridge = [r for r in results if r['before'].get('kind') == 'bridge' or r['after'].get('kind') == 'bridge']
+        bridge = [r for r in results if (r['before'].get('kind') == 'bridge' or r['after'].get('kind') == 'bridge')
+                  and (r['before'] or r['after']).get('name') == self.bridge]
         before = dict(bridge=bridge[0]['before'] if bridge else {}, endpoints=endpoints('before'))
         after = dict(bridge=bridge[0]['after'] if bridge else {}, endpoints=endpoints('after'))
         return before, after

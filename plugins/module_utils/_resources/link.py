@@ -47,9 +47,9 @@ class Link(Resource):
     def __init__(self, nl, params, check_mode, prefix=''):
         super(Link, self).__init__(nl, params, check_mode)
         self.prefix = prefix  # option path in messages, e.g. 'peer.'
-        found = params.get('found', False)  # read from the kernel (net_info, a veth's peer): taken as it is
-        self.name = _validate.ifname(prefix + 'name', params['name'], found=found)
-        self.netns = params.get('netns') if found else _validate.netns(prefix + 'netns', params.get('netns'))
+        # found: the name was read from the kernel (net_info, a veth's peer), so it is taken as it is
+        self.name = _validate.ifname(prefix + 'name', params['name'], found=params.get('found', False))
+        self.netns = _validate.netns(prefix + 'netns', params.get('netns'))
         self.state = params.get('state') or 'present'
         self.recreate = params.get('recreate') or False
         self.want = self.validate(params) if self.state == 'present' else {}
@@ -75,6 +75,10 @@ class Link(Resource):
     def creates(self):
         return [('link', self.netns, self.name)]
 
+    def ends(self, have):
+        """The links (netns, name) that go when this one is deleted (a veth's peer goes with it)."""
+        return [(self.netns, self.name)]
+
     @property
     def label(self):
         return '%s %s in %s' % (self.kind, self.name, where(self.netns))
@@ -83,6 +87,8 @@ class Link(Resource):
     def read(self):
         if not self.netns_ready(self.netns, self.prefix + 'netns'):
             return None
+        if self.check_mode and ('replaced', self.netns, self.name) in self.nl.planned:
+            return None  # an earlier resource of this run deletes it
         msg = lookup(self.ipr_here(), self.name)
         return None if msg is None else self.describe(msg)
 
@@ -107,6 +113,7 @@ class Link(Resource):
                 return [], None
             if have['kind'] != self.kind:
                 raise Conflict("%s is a %s, not a %s: not removing it" % (self.name, have['kind'], self.kind))
+            self.nl.planned.update(('replaced', netns, name) for netns, name in self.ends(have))
             return [self.op_delete()], None
         if have is None:
             return self.plan_create()
@@ -211,7 +218,9 @@ class Link(Resource):
         if 'addresses' not in self.want:
             return []
         plan = address.AddressPlan(self.ipr_here, self.index, self.name, self.netns, self.want['addresses'],
-                                   purge=self.params.get('purge_addresses') or False)
+                                   purge=self.params.get('purge_addresses') or False,
+                                   nodad=self.params.get('nodad') or False,
+                                   stale=self.params.get('stale_addresses') or ())
         ops, after['addresses'] = plan.plan(have.get('addresses'))
         return ops
 

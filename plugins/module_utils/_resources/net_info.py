@@ -47,9 +47,9 @@ def source(netns):
     return 'pid' if PROC_NETNS.match(netns) else 'path'
 
 
-def namespace_files():
-    """Files of namespaces without a name, best first: mount points of namespace files (nsfs) outside /run/netns,
-    such as /run/docker/netns/ID, then /proc/PID/ns/net by PID. Some may be other kinds of namespace."""
+def mounted_namespaces():
+    """Mount points of namespace files (nsfs) outside /run/netns, such as /run/docker/netns/ID; some may be other
+    kinds of namespace."""
     with open('/proc/self/mountinfo') as mountinfo:
         for line in mountinfo:
             fields = line.split(' - ')
@@ -57,8 +57,6 @@ def namespace_files():
                 point = re.sub(r'\\([0-7]{3})', lambda m: chr(int(m.group(1), 8)), fields[0].split(' ')[4])
                 if os.path.dirname(point) != _nsfs.NETNS_DIR:
                     yield point
-    for pid in sorted(int(p) for p in os.listdir('/proc') if p.isdigit()):
-        yield '/proc/%d/ns/net' % pid
 
 
 def why_not(netns):
@@ -125,15 +123,6 @@ def neighbors(ipr, names, loopbacks):
             if e['state'] in ('permanent', 'noarp') and e['ifindex'] not in loopbacks]
 
 
-def netns_option(value):
-    """One item of the netns option: '' (the current namespace), a name, or the path of a namespace file."""
-    if not value:
-        return None
-    if value.startswith('/'):
-        return _validate.netns_path('netns', value)
-    return _validate.netns('netns', value)
-
-
 class NetInfo(object):
     """params: netns (list of names or paths, '' or None for the current namespace; None: all), gather (subset of
     GATHER)."""
@@ -142,7 +131,7 @@ class NetInfo(object):
         self.nl = nl
         names = params.get('netns')
         if names is not None:
-            names = _validate.unique('netns', [netns_option(n) for n in names])
+            names = _validate.unique('netns', [_validate.netns('netns', n or None) for n in names])
         self.names = names
         self.gather = set(params.get('gather') or GATHER)
         if 'addresses' in self.gather:
@@ -161,34 +150,37 @@ class NetInfo(object):
 
     def read(self):
         dumps = OrderedDict()
-        for netns in self.namespaces():
+        self.dump(dumps, self.namespaces())
+        if self.names is None and 'links' in self.gather:
+            self.dump(dumps, self.unnamed(dumps))
+        hints = peer_hints(dumps) if 'links' in self.gather else {}
+        return dict(namespaces=OrderedDict((shown(netns), self.read_netns(netns, msgs, hints))
+                                           for netns, msgs in dumps.items()))
+
+    def dump(self, dumps, namespaces):
+        for netns in namespaces:
             try:
                 dumps[netns] = sorted(self.nl.ipr(netns).get_links(), key=lambda m: m['index'])
             except NamespaceMissing:
                 if self.names is not None:
                     raise
                 # listed a moment ago, gone now: not there to show
-        if self.names is None and 'links' in self.gather:
-            found = self.unnamed(dumps)
-            for netns in found:
-                dumps[netns] = sorted(self.nl.ipr(netns).get_links(), key=lambda m: m['index'])
-            if found:
-                self.nl.drop()  # their veths' peers were asked for before they were known
-        hints = peer_hints(dumps) if 'links' in self.gather else {}
-        return dict(namespaces=OrderedDict((shown(netns), self.read_netns(netns, msgs, hints))
-                                           for netns, msgs in dumps.items()))
 
     def unnamed(self, dumps):
-        """The namespaces without a name at the other end of veths of those read (a container's, a process's),
-        by path (see namespace_files). Looked for only when some veth leads to a namespace none of those is."""
-        wanted = set()  # (namespace read, nsid it gives the one wanted)
+        """The namespaces without a name at the other end of veths of those read (a container's, a process's):
+        /proc/PID/ns/net of a process in one (the engine's search for a veth's peer), else a mounted file of it
+        outside /run/netns."""
+        found, wanted = [], set()  # wanted: (namespace read, nsid it gives one that no process has)
         for netns, msgs in dumps.items():
             for msg in msgs:
                 nsid = msg.get_attr('IFLA_LINK_NETNSID')
-                if kind_of(msg) == 'veth' and nsid is not None and self.nl.netns_of_nsid(netns, nsid) is False:
+                peer = self.nl.netns_of_nsid(netns, nsid) if kind_of(msg) == 'veth' and nsid is not None else None
+                if peer is False:
                     wanted.add((netns, nsid))
-        found, seen = [], set(inode(netns) for netns in dumps)
-        for path in namespace_files() if wanted else ():
+                elif peer is not None and peer not in dumps and peer not in found:
+                    found.append(peer)
+        seen = set(inode(netns) for netns in list(dumps) + found)
+        for path in mounted_namespaces() if wanted else ():
             key = inode(path)
             if key in seen or not _nsfs.is_netns(path):
                 continue
@@ -202,6 +194,7 @@ class NetInfo(object):
             if ids & wanted:
                 found.append(path)
                 wanted -= ids
+                self.nl.drop()  # the engine found no namespace for those nsids: it is to ask again
             if not wanted:
                 break
         return found

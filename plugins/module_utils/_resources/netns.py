@@ -18,7 +18,7 @@ class Netns(Resource):
 
     def __init__(self, nl, params, check_mode):
         super(Netns, self).__init__(nl, params, check_mode)
-        self.name = _validate.netns('name', params['name'])
+        self.name = _validate.netns_name('name', params['name'])
         if self.name is None:
             raise _validate.InvalidInput('name', None, 'a namespace name is required')
         self.state = params.get('state') or 'present'

@@ -11,7 +11,7 @@ import os
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import kind_of, lookup, where
-from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Conflict, Op
+from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Conflict, Op, missing_netns
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import Link
 
 PEER_KEYS = ('name', 'netns', 'mtu', 'mac_address', 'up', 'addresses')
@@ -70,8 +70,7 @@ class Veth(VethEnd):
             return super(Veth, self).plan(have)
         peer = self.peer
         if not self.nl.exists(peer.netns) and not self.missing_in_check(peer.netns, 'peer.netns'):
-            raise _validate.InvalidInput('peer.netns', peer.netns, 'no such network namespace (create it first, '
-                                         'e.g. with linuxnet.fabric.netns)')
+            raise _validate.InvalidInput('peer.netns', peer.netns, missing_netns(peer.netns))
         if have and have['kind'] == 'veth' and (have['peer']['name'], have['peer']['netns']) != (peer.name, peer.netns):
             if not self.recreate:
                 raise Conflict('veth %s in %s is paired with %s in %s, not with peer.name=%r in %s; set recreate: '
@@ -101,8 +100,12 @@ class Veth(VethEnd):
         (see Route.read)."""
         self.nl.planned.update(('replaced', netns, name) for netns, name in links)
 
+    def ends(self, have):
+        peer = have.get('peer') or {}
+        return super(Veth, self).ends(have) + ([(peer['netns'], peer['name'])] if peer.get('name') else [])
+
     def peer_name_taken(self):
-        if not self.nl.exists(self.peer.netns):
+        if not self.nl.exists(self.peer.netns) or ('replaced', self.peer.netns, self.peer.name) in self.nl.planned:
             return None
         found = lookup(self.peer.ipr_here(), self.peer.name)
         return kind_of(found) if found is not None else None

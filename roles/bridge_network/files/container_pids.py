@@ -1,11 +1,11 @@
 # Copyright: (c) 2026, linuxnet.fabric contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Endpoints given by 'container' get the PID of the container's first process, from the runtime's own CLI.
+"""The PID of each container that an endpoint names, from the container runtime's own CLI. Changes nothing.
 
-    python3 -c "$(cat container_pids.py)" RUNTIME ENDPOINTS_JSON
-    RUNTIME: auto (podman, then docker), podman or docker. Prints {"endpoints": [...], "problems": [...]}: the
-    endpoints with 'container' replaced by 'pid' (left out when the container does not run), and one line per
-    container that does not run, each naming the option, the container and the endpoint. Changes nothing.
+    python3 -c "$(cat container_pids.py)" RUNTIME VARIABLE ENDPOINTS_JSON
+    RUNTIME: auto (podman, then docker), podman or docker. VARIABLE: the role variable of the endpoints, for
+    messages. Prints {"pids": {endpoint name: PID}, "problems": [one line per container that does not run, naming
+    the variable, the container and the endpoint]}.
 """
 import json
 import re
@@ -18,7 +18,7 @@ NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$')  # a container name or 
 
 
 def inspect(runtime, container):
-    """(PID, None): the runtime knows the container (PID 0: not running); (None, why) otherwise."""
+    """(PID, None) when the runtime knows the container (PID 0: not running); (None, why) otherwise."""
     if shutil.which(runtime) is None:
         return None, '%s is not installed' % runtime
     proc = subprocess.run([runtime, 'inspect', '--type', 'container', '--format', '{{.State.Pid}}', '--', container],
@@ -30,33 +30,33 @@ def inspect(runtime, container):
     return None, '%s: %s' % (runtime, lines[-1] if lines else 'exit status %d' % proc.returncode)
 
 
-def resolve(runtimes, endpoints):
-    found, problems = [], []
+def resolve(runtimes, variable, endpoints):
+    pids, problems = {}, []
     for i, endpoint in enumerate(endpoints):
-        container = endpoint.get('container')
-        endpoint = dict((k, v) for k, v in endpoint.items() if k != 'container')
-        found.append(endpoint)
+        container, name = endpoint.get('container'), endpoint.get('name')
         if container is None:
             continue
-        where = "bridge_network_endpoints[%d].container=%r: " % (i, container)
+        where = '%s[%d].container=%r: ' % (variable, i, container)
         if not isinstance(container, str) or not NAME.match(container):
             problems.append(where + 'not a container name or ID')
+            continue
+        if endpoint.get('pid') is not None or endpoint.get('netns_path') is not None:
+            problems.append(where + 'give one of netns_path, pid and container')
             continue
         errors = []
         for runtime in runtimes:
             pid, error = inspect(runtime, container)
             if pid:
-                endpoint['pid'] = pid
+                pids[name] = pid
             elif pid == 0:
-                name = endpoint.get('name')
                 problems.append(where + 'the container of endpoint %s is not running (%s)' % (name, runtime))
             if pid is not None:
                 break
             errors.append(error)
         else:
-            problems.append(where + 'endpoint %s: no such container (%s)' % (endpoint.get('name'), '; '.join(errors)))
-    return dict(endpoints=found, problems=problems)
+            problems.append(where + 'endpoint %s: no such container (%s)' % (name, '; '.join(errors)))
+    return dict(pids=pids, problems=problems)
 
 
 if __name__ == '__main__':
-    print(json.dumps(resolve(RUNTIMES[sys.argv[1]], json.loads(sys.argv[2]))))
+    print(json.dumps(resolve(RUNTIMES[sys.argv[1]], sys.argv[2], json.loads(sys.argv[3]))))
