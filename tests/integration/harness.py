@@ -491,8 +491,22 @@ class Podman:
             if ids:
                 self('rm', '--force', '--time', '0', *ids)
         finally:
-            for hierarchy in CGROUP_V1 + ('systemd',):
-                top = Path('/sys/fs/cgroup', hierarchy, self.cgroup_parent.lstrip('/'))
-                for path in sorted(top.glob('**/'), key=lambda p: -len(p.parts)) if top.is_dir() else ():
-                    path.rmdir()
-            shutil.rmtree(self.dir)
+            try:
+                self._remove_cgroups()
+            finally:
+                shutil.rmtree(self.dir)
+
+    def _remove_cgroups(self):
+        """The cgroups under the parent, leaves first; conmon leaves its own a moment after the container."""
+        deadline = time.monotonic() + 10
+        for hierarchy in CGROUP_V1 + ('systemd',):
+            top = Path('/sys/fs/cgroup', hierarchy, self.cgroup_parent.lstrip('/'))
+            for path in sorted(top.glob('**/'), key=lambda p: -len(p.parts)) if top.is_dir() else ():
+                while True:
+                    try:
+                        path.rmdir()
+                        break
+                    except OSError:
+                        if time.monotonic() > deadline:
+                            raise
+                        time.sleep(0.1)

@@ -11,8 +11,10 @@ import os
 import subprocess
 import time
 
+import pytest
+
 from harness import http_get, run, snapshot, snapshot_diff
-from lifecycle import checked, task
+from lifecycle import checked, predicted_matches, task
 from test_role_bridge_network import (HOST, UPLINK, apply, by_task, changed, converge, failures, full_snapshot,
                                       table_rules)
 
@@ -30,6 +32,18 @@ def inside(pid):
                                   if a['family'] == 'inet']) for link in json.loads(out))
 
 
+def ping_from(pid, address):
+    return subprocess.run(['nsenter', '-t', str(pid), '-n', 'ping', '-c1', '-W1', address], capture_output=True,
+                          check=False).returncode == 0
+
+
+def known(state):
+    """A prediction without what check mode cannot know (a new interface's random MAC is None there)."""
+    if isinstance(state, dict):
+        return dict((k, known(v)) for k, v in state.items() if v is not None)
+    return state
+
+
 def host_state():
     """What the collection may leave on the host: the snapshot of every named namespace and the nft ruleset of
     'host' (not ip_forward: the role turns it on and leaves it)."""
@@ -37,10 +51,11 @@ def host_state():
 
 
 def failure(results):
-    """The one failed task's message."""
-    failed = failures(results)
-    assert len(failed) == 1, failed
-    return failed[0][1]
+    """The one message the run failed with (a failed converge shows twice: itself, and the role's rescue that fails
+    as it did)."""
+    messages = set(message for _task, message in failures(results))
+    assert len(messages) == 1, failures(results)
+    return messages.pop()
 
 
 def running(podman, name):
@@ -75,7 +90,7 @@ def test_container_attached_by_the_role(podman):
     for results in (refused[0], refused_in_check):
         assert failure(results) == ("bridge_network_endpoints[0].container='web': the container of endpoint web is "
                                     "not running (podman)")
-        assert not by_task(results, 'Converge').get('changed')
+        assert not [r['_task'] for r in results if 'Converge' in r['_task']]  # stopped before
     assert host_state() == stopped
 
     # Started again (a new namespace): the next run attaches it again, with the same address.
@@ -84,9 +99,14 @@ def test_container_attached_by_the_role(podman):
     attached, again = apply(NET, NET)
     assert failures(attached) == [] and changed(again) == []
     assert converge(attached)['changed'] and converge(predicted)['actions'] == converge(attached)['actions']
-    assert any('web' in action and 'again' in action for action in converge(attached)['actions']), \
-        converge(attached)['actions']
+    actions = converge(attached)['actions']
+    assert "create veth %s in netns 'host' (peer eth0 in netns '/proc/%d/ns/net')" % (
+        converge(made)['network']['endpoints']['web']['host_interface'], web) in actions, actions
+    assert "add address 10.30.0.2/24 to eth0 in netns '/proc/%d/ns/net'" % web in actions, actions
     assert inside(web) == {'lo': ['127.0.0.1/8'], 'eth0': ['10.30.0.2/24']}
+    # Its new eth0 has a new MAC, which the host learns when the container first sends (the ARP for its gateway);
+    # until then the host's neighbour entry keeps the old one (test_reattached_endpoint_answers_at_once).
+    assert ping_from(web, '10.30.0.1')
     assert http_get('http://198.51.100.1:8080/', netns='outside') == HELLO % 'web'
 
     # Removed: refused while the container runs in it (its PID and command named), then forced.
@@ -129,12 +149,12 @@ def test_container_on_an_overlay(podman):
     """overlay_network hands its endpoints to bridge_network: a container joins an overlay as well."""
     run(UPLINK)
     db = podman.http('db')
+    underlay = {'name': 'underlay', 'ansible.builtin.set_fact': {'overlay_network_underlay_address': '198.51.100.1'}}
     overlay = {'name': 'overlay', 'ansible.builtin.include_role': {'name': 'linuxnet.fabric.overlay_network'},
                'vars': dict(overlay_network_name='ov0', overlay_network_vni=42, overlay_network_subnet='10.244.0.0/16',
-                            overlay_network_netns=HOST, overlay_network_underlay_address='198.51.100.1',
-                            overlay_network_install_requirements=False,
+                            overlay_network_netns=HOST, overlay_network_install_requirements=False,
                             overlay_network_endpoints=[dict(name='db', container='db')])}
-    results = run([overlay])
+    results = run([underlay, overlay])
     assert [r['msg'] for r in results if r['failed']] == []
     address = inside(db)['eth0'][0]
     assert address.startswith('10.244.0.') and http_get('http://%s/' % address.split('/')[0], netns=HOST) == \
@@ -167,15 +187,14 @@ def test_endpoints_by_pid_and_by_netns_path(tmp_path):
         made, again = run([task('bridge_network', **both), task('bridge_network', **both)])
         assert not made['failed'] and made['changed'] and not again['changed'], (made, again)
         assert predicted['actions'] == made['actions']
-        assert predicted['network'] == made['network'] == made['diff']['after']
+        predicted_matches(known(predicted['network']), made['network'])
+        assert made['network'] == made['diff']['after']
         assert made['diff']['before']['endpoints'] == {}
         assert inside(sleeper.pid) == {'lo': [], 'eth0': ['10.40.0.2/24']}
         pinned_links = subprocess.run(['nsenter', '--net=%s' % pinned, 'ip', '-br', '-4', 'addr'],
                                       capture_output=True, text=True, check=True).stdout
         assert '10.40.0.3/24' in pinned_links
-        ping = subprocess.run(['nsenter', '-t', str(sleeper.pid), '-n', 'ping', '-c1', '-W1', '10.40.0.3'],
-                              capture_output=True, check=False)
-        assert ping.returncode == 0
+        assert ping_from(sleeper.pid, '10.40.0.3')
 
         attached = snapshot()
         purge = dict(base, endpoints=[dict(name='pinned', netns_path=str(pinned))], purge=True)
@@ -198,6 +217,29 @@ def test_endpoints_by_pid_and_by_netns_path(tmp_path):
         sleeper.kill()
         holder.kill()
         subprocess.run(['umount', str(pinned)], check=False)
+
+
+@pytest.mark.xfail(strict=True, reason='a re-attached endpoint gets a new random MAC, and the neighbour entries '
+                   'of its address (host, other endpoints) keep the old one until they expire (about 20-35 s)')
+def test_reattached_endpoint_answers_at_once():
+    """A restarted workload (a new namespace, attached again with the same address) answers at once, also to those
+    that talked to it before: as with Docker, whose endpoint MAC follows from its address."""
+    first = subprocess.Popen(['unshare', '--net', 'sleep', '600'])
+    second = subprocess.Popen(['unshare', '--net', 'sleep', '600'])
+    try:
+        time.sleep(0.2)
+        net = dict(network='work', bridge='work0', subnet='10.40.0.0/24')
+        other = dict(name='other')  # keeps the bridge's carrier (losing it flushes the host's neighbour entries)
+        made, = run([task('bridge_network', endpoints=[dict(name='job', pid=first.pid), other], **net)])
+        assert not made['failed'] and ping_from(os.getpid(), '10.40.0.2')
+        first.kill()
+        first.wait()
+        again, = run([task('bridge_network', endpoints=[dict(name='job', pid=second.pid), other], **net)])
+        assert not again['failed'] and inside(second.pid)['eth0'] == ['10.40.0.2/24']
+        assert ping_from(os.getpid(), '10.40.0.2')
+    finally:
+        first.kill()
+        second.kill()
 
 
 # --- the test's podman ------------------------------------------------------------------------------------------
