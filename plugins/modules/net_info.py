@@ -29,7 +29,8 @@ options:
         (C(/proc/PID/ns/net), C(/run/docker/netns/ID)); V("") is the namespace the module runs in.
       - Omitted, the current namespace, all named namespaces (files under C(/run/netns)), and the namespaces
         without a name that veth pairs of those lead to (a container attached to a bridge, for example), each
-        named by a mounted file of it outside C(/run/netns), else by C(/proc/PID/ns/net) of its lowest PID.
+        named by C(/proc/PID/ns/net) of its lowest PID, else (no process in it) by a mounted file of it outside
+        C(/run/netns).
       - A namespace in the list that does not exist is an error (nothing is read, nothing is created).
     type: list
     elements: str

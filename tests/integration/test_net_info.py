@@ -227,7 +227,7 @@ def test_namespaces_without_a_name(tmp_path):
         assert snapshot() == before, snapshot_diff(before, snapshot())
         namespaces = every['net']['namespaces']
         assert [(k, ns['source']) for k, ns in namespaces.items()] == [
-            ('', 'current'), (str(pinned), 'path'), (by_pid, 'pid')]
+            ('', 'current'), (by_pid, 'pid'), (str(pinned), 'path')]  # a process's first, then mounted files
         assert namespaces['']['links']['vp']['peer'] == dict(name='eth0', netns=by_pid)
         assert namespaces['']['links']['vx']['peer'] == dict(name='e\u00a9', netns=str(pinned))
         assert namespaces[by_pid]['links']['eth0']['peer'] == dict(name='vp', netns='')
