@@ -15,7 +15,7 @@ import pytest
 
 from harness import http_get, run, snapshot, snapshot_diff
 from lifecycle import checked, predicted_matches, task
-from test_role_bridge_network import (HOST, UPLINK, apply, by_task, changed, converge, failures, full_snapshot,
+from test_role_bridge_network import (HOST, UPLINK, apply, changed, converge, failures, full_snapshot,
                                       table_rules)
 
 HELLO = 'hello from %s\n'
