@@ -43,12 +43,18 @@ class Family(object):
         """The subnet's own address (and IPv4's broadcast address): never a host's."""
         return ip == self.subnet.network_address or (self.version == 4 and ip == self.subnet.broadcast_address)
 
+    def edge(self, ip):
+        """The first address of the range (and, IPv4, its last): never given out, as Docker's ip-range does not;
+        a host's slice keeps them for its gateway's neighbours (in l3 mode the first is the host's VTEP)."""
+        return ip == self.ip_range.network_address or (self.version == 4 and ip == self.ip_range.broadcast_address)
+
     def _gateway(self, option, value):
         if value is None:
             return self.subnet.network_address + 1
         gateway = ipaddress.ip_address(_validate.ip(option, value, self.version))
         if gateway not in self.subnet or self.reserved(gateway):
-            raise _validate.InvalidInput(option, value, 'must be a host address inside %s' % self.subnet)
+            raise _validate.InvalidInput(option, value, 'must be a host address inside %s %s' % (
+                'subnet' if self.version == 4 else 'subnet6', self.subnet))
         return gateway
 
     def _range(self, option, value):
@@ -81,7 +87,7 @@ class Family(object):
         first = int(self.ip_range.network_address)
         for offset in range(self.ip_range.num_addresses):
             ip = ipaddress.ip_address(first + offset)
-            if ip not in taken and self.usable(ip):
+            if ip not in taken and self.usable(ip) and not self.edge(ip):
                 yield ip
 
     def cidr(self, ip):

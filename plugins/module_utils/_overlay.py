@@ -46,7 +46,7 @@ def stale_devices(net, wanted=None):
     params of the device that should exist, or None)."""
     gone = []
     for msg in net.host_links():
-        if msg.get_attr('IFLA_IFALIAS') != net.mark or kind_of(msg) != 'vxlan':
+        if msg.get_attr('IFLA_IFALIAS') not in net.marks or kind_of(msg) != 'vxlan':
             continue
         device = Vxlan(net.nl, dict(name=msg.get_attr('IFLA_IFNAME'), netns=net.netns, state='absent'), net.check_mode)
         have = device.describe(msg)

@@ -118,6 +118,14 @@ options:
         processes and change nothing.
     type: bool
     default: false
+  replaces:
+    description:
+      - Networks this one replaces, by name, for example the old name of a renamed network. Their endpoints become
+        this network's (with their addresses), and their bridge, VXLAN device, firewall rules and leases go.
+      - Without it, an endpoint whose namespace another network made and still uses is refused.
+    type: list
+    elements: str
+    default: []
   persist_root:
     description: Prefix of the directory the address leases are kept in (V(/) means C(/var/lib/linuxnet-fabric)).
     type: path
@@ -320,6 +328,7 @@ def main():
         ), mutually_exclusive=[('netns_path', 'pid')]),
         purge=dict(type='bool', default=False),
         force=dict(type='bool', default=False),
+        replaces=dict(type='list', elements='str', default=[]),
         persist_root=dict(type='path', default='/'),
         firewall=dict(type='bool', default=True),
         masquerade=dict(type='bool', default=True),

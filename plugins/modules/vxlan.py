@@ -34,7 +34,8 @@ options:
   remotes:
     description:
       - Underlay addresses of the peer VTEPs. Exactly these get a flood entry (entries of other remotes are
-        removed). An empty list removes them all. Not managed when omitted.
+        removed, and so are the entries the device learnt towards other VTEPs, so that no frame goes to a peer
+        that left while they age out). An empty list removes them all. Not managed when omitted.
       - Mutually exclusive with O(group).
     type: list
     elements: str

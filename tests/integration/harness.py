@@ -351,6 +351,41 @@ def snapshot():
     return {'netns': names, 'state': {ns: netns_state(ns or None) for ns in [''] + names}}
 
 
+def nft_rules(netns):
+    """The rules of the collection's table as nft prints them, without handles (sorted; [] without the table)."""
+    proc = subprocess.run((['ip', 'netns', 'exec', netns] if netns else []) + ['nft', 'list', 'table', 'inet',
+                                                                               'linuxnet_fabric'],
+                          capture_output=True, text=True, check=False)
+    return sorted(line.strip() for line in proc.stdout.splitlines() if 'comment "fabric:' in line)
+
+
+def shape(namespaces=None):
+    """The kernel state that matters, without what differs from run to run (ifindexes, random MACs): per namespace
+    links, addresses, permanent neighbours, routes (main table, both families), FDB entries with a remote, and the
+    collection's nft rules. For comparing two runs that should end in the same place."""
+    state = {}
+    for ns in [None] + list_netns() if namespaces is None else namespaces:
+        links = ip_json(ns, '-d', 'link', 'show')
+        state[ns] = dict(
+            links=sorted((l['ifname'], l.get('linkinfo', {}).get('info_kind'), l.get('master'), l.get('ifalias'),
+                          'UP' in l['flags'], l['mtu']) for l in links),
+            addrs=sorted((a['ifname'], i['local'], i['prefixlen']) for a in ip_json(ns, 'addr', 'show')
+                         for i in a['addr_info'] if i.get('scope') != 'link'),
+            neigh=sorted((n['dst'], n['dev'], n.get('lladdr')) for n in ip_json(ns, 'neigh', 'show', 'nud', 'permanent')),
+            routes=sorted(str(sorted((k, str(v)) for k, v in r.items() if k not in ('expires', 'cache')))
+                          for family in ('-4', '-6') for r in ip_json(ns, family, 'route', 'show', 'table', 'main')
+                          if not r.get('dst', '').startswith('fe80:')),
+            fdb=sorted((e['mac'], e['ifname'], e['dst']) for e in bridge_json(ns, 'fdb', 'show')
+                       if e.get('dst') and e.get('state') == 'permanent' or e.get('mac') == '00:00:00:00:00:00'),
+            nft=nft_rules(ns),
+        )
+    return state
+
+
+def shape_diff(a, b):
+    return snapshot_diff({str(k): v for k, v in a.items()}, {str(k): v for k, v in b.items()})
+
+
 def snapshot_diff(a, b):
     """Unified diff of two snapshots ('' when equal); use in assert messages."""
     dump = [json.dumps(s, indent=1, sort_keys=True).splitlines() for s in (a, b)]

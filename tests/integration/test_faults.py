@@ -10,7 +10,7 @@ look like the clean run's.
 import pytest
 
 import harness
-from harness import ip_json, list_netns, ping, run
+from harness import ip_json, ping, run, shape
 from lifecycle import assert_ok, task
 
 SCENARIOS = {
@@ -40,25 +40,6 @@ SCENARIOS = {
              peer=dict(name='eth0', netns='f-v', addresses=['10.66.0.2/24', 'fd66::2/64'])),
     ],
 }
-
-
-def shape():
-    """The kernel state that matters, without what differs from run to run (ifindexes, random MACs)."""
-    state = {}
-    for ns in [None] + list_netns():
-        links = ip_json(ns, '-d', 'link', 'show')
-        state[ns] = dict(
-            links=sorted((l['ifname'], l.get('linkinfo', {}).get('info_kind'), l.get('master'), l.get('ifalias'),
-                          'UP' in l['flags'], l['mtu']) for l in links),
-            addrs=sorted((a['ifname'], i['local'], i['prefixlen']) for a in ip_json(ns, 'addr', 'show')
-                         for i in a['addr_info'] if i.get('scope') != 'link'),
-            neigh=sorted((n['dst'], n['dev'], n.get('lladdr')) for n in ip_json(ns, 'neigh', 'show', 'nud', 'permanent')),
-            routes=sorted(str(sorted((k, str(v)) for k, v in r.items() if k not in ('expires', 'cache')))
-                          for r in ip_json(ns, 'route', 'show', 'table', 'main')),
-            fdb=sorted((e['mac'], e['ifname'], e['dst']) for e in harness.bridge_json(ns, 'fdb', 'show')
-                       if e.get('dst')),
-        )
-    return state
 
 
 def steps(tasks):

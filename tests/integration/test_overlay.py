@@ -1,10 +1,8 @@
 """The role linuxnet.fabric.overlay_network on the lab of playbooks/lab/ (inside the sandbox only).
 
-The lab: namespaces lab-h1..h3 (the overlay's hosts, underlay 198.18.0.1-3 on eth0) and lab-h4 (an outsider on the
-same underlay, 198.18.0.4), cabled to a switch in lab-underlay. Each overlay host gets 2 endpoints, hN-app1/2.
-Playbooks run from the built collection with ansible-playbook and an inventory, the way a user runs them.
+The lab and its helpers: lab.py. Playbooks run from the built collection with ansible-playbook and an inventory,
+the way a user runs them.
 """
-import ipaddress
 import json
 import re
 import subprocess
@@ -13,125 +11,11 @@ import pytest
 import yaml
 
 import harness
-from harness import ip_json, ping, snapshot, snapshot_diff
+from harness import ping, snapshot, snapshot_diff
+from lab import (BRIDGE, FLOOD, PORT, UNDERLAY, VNI, VX, assert_full_mesh, assert_mtu, assert_peer_entries,
+                 converge, endpoints, link, make_lab, peer_entries, playbook, sh)
 
-HOSTS = ('h1', 'h2', 'h3')
-UNDERLAY = {h: '198.18.0.%d' % i for i, h in enumerate(HOSTS + ('h4',), 1)}
-SUBNET = {h: '10.244.%d.0/24' % i for i, h in enumerate(HOSTS)}  # each host's slice, by position in the group
-VX, BRIDGE, VNI, PORT = 'vx42', 'ov0', 42, 4789
 ROGUE = '10.244.250.1'  # the outsider's address on its rogue VTEP
-FLOOD = '00:00:00:00:00:00'
-STATE = harness._state  # pylint: disable=protected-access  # workdir and collections of the session's build
-
-
-# --- running playbooks ---------------------------------------------------------------------------------------------
-
-def playbook(name, inventory, *args, check=False):
-    """ansible-playbook on a playbook of the built collection; returns (recap by host, recorded task results,
-    output for assertion messages)."""
-    workdir = STATE['workdir']
-    record = workdir / 'overlay-record.json'
-    record.unlink(missing_ok=True)
-    path = STATE['collections'] / 'ansible_collections/linuxnet/fabric/playbooks' / name
-    cmd = [str(harness.BIN / 'ansible-playbook'), '-i', str(inventory), str(path),
-           '-e', 'ansible_python_interpreter=%s' % harness.module_python()] + list(args) + (['--check'] if check else [])
-    env = dict(harness.ansible_env(workdir), FABRIC_RECORD_FILE=str(record))
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600, check=False)
-    recap = {m[0]: dict(re.findall(r'(\w+)=(\d+)', m[1]))
-             for m in re.findall(r'^(\S+)\s+: (ok=.*)$', proc.stdout, re.M)}
-    recap = {h: {k: int(v) for k, v in r.items()} for h, r in recap.items()}
-    results = json.loads(record.read_text()) if record.exists() else []
-    output = 'rc=%s\n%s\n%s' % (proc.returncode, proc.stdout[-6000:], proc.stderr[-3000:])
-    return recap, results, output
-
-
-def converge(inventory, *args, check=False, hosts=HOSTS):
-    recap, results, output = playbook('overlay_network.yml', inventory, *args, check=check)
-    assert sorted(recap) == sorted(hosts) and all(r['failed'] == 0 for r in recap.values()), output
-    return recap
-
-
-def make_lab(tmp_path, mode):
-    inventory = tmp_path / 'lab.yml'
-    recap, _results, output = playbook('lab/create.yml', 'localhost,', '-e', 'lab_mode=%s' % mode,
-                                       '-e', 'lab_outsiders=1', '-e', 'lab_inventory=%s' % inventory)
-    assert recap.get('localhost', {}).get('failed') == 0 and inventory.exists(), output
-    return inventory
-
-
-# --- reading the lab -----------------------------------------------------------------------------------------------
-
-def sh(netns, *cmd, check=True):
-    proc = subprocess.run(['ip', 'netns', 'exec', netns] + list(cmd), capture_output=True, text=True, check=False)
-    assert proc.returncode == 0 or not check, (netns, cmd, proc.stderr)
-    return proc
-
-
-def endpoints(hosts=HOSTS):
-    """{endpoint namespace: its eth0 address} of the hosts' endpoints."""
-    return {ep: ip_json(ep, '-4', 'addr', 'show', 'dev', 'eth0')[0]['addr_info'][0]['local']
-            for ep in harness.list_netns() if ep.split('-')[0] in hosts and '-app' in ep}
-
-
-def link(netns, name):
-    return ip_json(netns, '-d', 'link', 'show', 'dev', name)[0]
-
-
-def df_ping(netns, address):
-    """A DF ping of the largest size that fits the endpoint's MTU (MTU - 28 bytes of ICMP payload)."""
-    size = link(netns, 'eth0')['mtu'] - 28
-    return sh(netns, 'ping', '-n', '-q', '-c1', '-W1', '-M', 'do', '-s', str(size), address, check=False).returncode == 0
-
-
-def assert_full_mesh(hosts=HOSTS):
-    eps = endpoints(hosts)
-    assert len(eps) == 2 * len(hosts), eps
-    lost = [(a, b) for a in eps for b in eps if a != b and not ping(a, eps[b])]
-    assert not lost, 'lost pings (from, to): %s' % lost
-    lost = [(a, b) for a in eps for b in eps if a != b and not df_ping(a, eps[b])]
-    assert not lost, 'lost DF pings at the MTU (from, to): %s' % lost
-
-
-def assert_mtu(hosts=HOSTS):
-    for h in hosts:
-        ns = 'lab-' + h
-        want = link(ns, 'eth0')['mtu'] - 50
-        ports = [x['ifname'] for x in ip_json(ns, 'link', 'show', 'master', BRIDGE) if x['ifname'] != VX]
-        got = {name: link(ns, name)['mtu'] for name in [VX, BRIDGE] + ports}
-        got.update({ep + ':eth0': link(ep, 'eth0')['mtu'] for ep in endpoints([h])})
-        assert len(got) == 2 + 2 + 2 and set(got.values()) == {want}, (h, want, got)  # vxlan, bridge, veths, eth0s
-
-
-def peer_entries(h):
-    """What host h holds about other hosts: FDB entries of its vxlan device, its permanent neighbours on it, its
-    routes via it, and the VXLAN peers its firewall accepts."""
-    ns = 'lab-' + h
-    dump = subprocess.run(['bridge', '-n', ns, '-j', 'fdb', 'show', 'dev', VX], capture_output=True, text=True,
-                          check=True).stdout
-    fdb = [(e['mac'], e.get('dst'), e.get('state')) for e in json.loads(dump or '[]') if e.get('dst')]
-    neigh = [(n['dst'], n.get('lladdr')) for n in ip_json(ns, 'neigh', 'show', 'dev', VX, 'nud', 'permanent')]
-    routes = [(r['dst'], r.get('gateway')) for r in ip_json(ns, 'route', 'show', 'dev', VX) if r.get('gateway')]
-    rules = sh(ns, 'nft', 'list', 'table', 'inet', 'linuxnet_fabric').stdout
-    peers = sorted(set(re.findall(r'198\.18\.0\.\d+', rules)))
-    return dict(fdb=fdb, neigh=neigh, routes=routes, firewall=peers)
-
-
-def assert_peer_entries(mode, hosts=HOSTS):
-    for h in hosts:
-        others = [p for p in hosts if p != h]
-        got = peer_entries(h)
-        assert got['firewall'] == sorted(UNDERLAY[p] for p in others), (h, got['firewall'])
-        static = [(mac, dst) for mac, dst, state in got['fdb'] if state == 'permanent' or mac == FLOOD]
-        if mode == 'l2':  # exactly one flood entry per peer, nothing routed
-            assert sorted(static) == sorted((FLOOD, UNDERLAY[p]) for p in others), (h, got)
-            assert got['neigh'] == [] and got['routes'] == [], (h, got)
-            continue
-        vtep = {p: link('lab-' + p, VX)['address'] for p in others}  # flannel-style: per peer FDB + neighbour + route
-        address = {p: str(ipaddress.ip_network(SUBNET[p]).network_address) for p in others}
-        assert sorted(static) == sorted((vtep[p], UNDERLAY[p]) for p in others), (h, got)
-        assert sorted(got['neigh']) == sorted((address[p], vtep[p]) for p in others), (h, got)
-        assert sorted(got['routes']) == sorted((SUBNET[p], address[p]) for p in others), (h, got)
-
 
 # --- the rogue VTEP ------------------------------------------------------------------------------------------------
 

@@ -78,14 +78,19 @@ class BridgeNetwork(object):
                 raise _validate.InvalidInput(option, params[option], 'needs subnet%s' % suffix)
         if self.state == 'present' and not self.families:
             raise _validate.InvalidInput('subnet', None, 'a network needs subnet (IPv4), subnet6 (IPv6) or both')
+        self.replaces = _validate.unique('replaces', [_validate.network_name('replaces[%d]' % i, name) for i, name
+                                                      in enumerate(params.get('replaces') or [])])
+        if self.network in self.replaces:
+            raise _validate.InvalidInput('replaces', self.network, 'a network cannot replace itself')
         self.endpoints = self._endpoints(params.get('endpoints') or [])
-        self.lease_file = _files.lease_path(params.get('persist_root'), self.network, self.netns)
+        self.persist_root = params.get('persist_root')
+        self.lease_file = _files.lease_path(self.persist_root, self.network, self.netns)
         self.overlay = Overlay(self, params['vxlan']) if params.get('vxlan') and self.state == 'present' else None
         self.firewall = params.get('firewall', True) is not False
-        self.published = self._published(params.get('published_ports') or [])
         self.masquerade = params.get('masquerade', True) is not False
         self.masquerade6 = bool(params.get('masquerade6'))
         self.isolate = params.get('isolate', True) is not False
+        self.published = self._published(params.get('published_ports') or [])
 
     @property
     def mark(self):
@@ -102,6 +107,9 @@ class BridgeNetwork(object):
         if items and not self.firewall:
             raise _validate.InvalidInput('published_ports', '%d ports' % len(items), 'need firewall: true (they are '
                                                                                       'nftables rules)')
+        if items:  # the firewall's own checks, now, with the gateways standing in for the endpoints' addresses
+            self._firewall(dict((ep['name'], dict((f.key, f.gateway) for f in self.families)) for ep in self.endpoints),
+                           items)
         return items
 
     def _endpoints(self, items):
@@ -153,16 +161,35 @@ class BridgeNetwork(object):
     def host_links(self):
         return self.nl.ipr(self.netns).get_links() if self.nl.exists(self.netns) else []
 
+    @property
+    def marks(self):
+        """This network's mark and those of the networks it replaces: what it owns."""
+        return [self.mark] + [mark(name) for name in self.replaces]
+
     def owned(self):
-        """This network's objects in the host namespace: (bridges: [name], endpoints: {endpoint: [host ifnames]})."""
+        """This network's objects in the host namespace (a replaced network's too): (bridges: [name],
+        endpoints: {endpoint: [host ifnames]})."""
         bridges, endpoints = [], {}
         for msg in self.host_links():
             alias = msg.get_attr('IFLA_IFALIAS') or ''
-            if alias == self.mark and kind_of(msg) == 'bridge':
+            if alias in self.marks and kind_of(msg) == 'bridge':
                 bridges.append(msg.get_attr('IFLA_IFNAME'))
-            elif alias.startswith(self.mark + ':'):
-                endpoints.setdefault(alias[len(self.mark) + 1:], []).append(msg.get_attr('IFLA_IFNAME'))
+            for prefix in self.marks:
+                if alias.startswith(prefix + ':'):
+                    endpoints.setdefault(alias[len(prefix) + 1:], []).append(msg.get_attr('IFLA_IFNAME'))
         return bridges, endpoints
+
+    def _check_not_another_networks(self, ep, index):
+        """A namespace another network made, whose interface that network still holds, is not ours to take: a
+        renamed network says so with 'replaces'."""
+        if ep['external'] or not self.nl.exists(ep['netns']):
+            return
+        owner = lookup(self.nl.ipr(ep['netns']), 'lo').get_attr('IFLA_IFALIAS') or ''
+        if owner.startswith(MARK) and owner not in self.marks and lookup(self.nl.ipr(ep['netns']), ep['interface']):
+            raise _validate.InvalidInput('endpoints[%d].name' % index, ep['name'], 'its namespace belongs to network %s, '
+                                         'which holds its %s; to rename network %s to %s, set replaces: [%s]' % (
+                                             owner[len(MARK):], ep['interface'], owner[len(MARK):], self.network,
+                                             owner[len(MARK):]))
 
     def link_exists(self, netns, name):
         return self.nl.exists(netns) and lookup(self.nl.ipr(netns), name) is not None
@@ -224,17 +251,16 @@ class BridgeNetwork(object):
     def resources(self):
         bridges, owned = self.owned()
         self.owned_now = dict((name, ifnames[0]) for name, ifnames in owned.items())
-        leases = _files.read_json(self.lease_file) or {}
-        if leases.get('network') != self.network:
-            leases = {}
+        leases = self._leases()
         self.leased = leases.get('endpoints') or {}
         declared = set(ep['name'] for ep in self.endpoints) if self.state == 'present' else set()
         doomed = [name for name in sorted(owned) if name not in declared and (self.purge or self.state == 'absent')]
         self.kept = dict((name, self.netns_of(owned[name][0])) for name in owned if name not in declared and name not in doomed)
         resources = [r for name in doomed for r in self._removal(name, owned[name])]
         if self.state == 'present':
-            for ep in self.endpoints:
+            for i, ep in enumerate(self.endpoints):
                 self._check_namespace(ep)
+                self._check_not_another_networks(ep, i)
             self.assign_addresses(self.leased, self.kept)
             if self.overlay:
                 self.mtu = self.overlay.mtu(self.mtu)
@@ -244,7 +270,8 @@ class BridgeNetwork(object):
         old_bridges = [b for b in bridges if b != self.bridge or self.state == 'absent']
         resources += [Bridge(self.nl, dict(name=b, netns=self.netns, state='absent'), self.check_mode) for b in old_bridges]
         if self.state == 'absent':
-            return resources + [firewall, Leases(self.nl, self.lease_file, None, self.check_mode)]
+            return resources + [firewall] + self._replaced_leftovers() + [
+                Leases(self.nl, self.lease_file, None, self.check_mode)]
         old_gateways = [ipaddress.ip_address(leases[k]) for k in ('gateway', 'gateway6') if leases.get(k)]
         old_cidrs = ['%s/%s' % (leases['gateway' + s], leases['subnet' + s].split('/')[1])
                      for s in ('', '6') if leases.get('gateway' + s) and leases.get('subnet' + s)]
@@ -261,7 +288,16 @@ class BridgeNetwork(object):
             resources += self.overlay.routed_peers(fresh=any(d.name == self.overlay.name for d in stale))
         resources += [Sysctl(self.nl, dict(netns=self.netns, name=name, value='1'), self.check_mode)
                       for name in self.forwarding()]
-        return resources + [firewall, Leases(self.nl, self.lease_file, self.lease_content(), self.check_mode)]
+        return resources + [firewall] + self._replaced_leftovers() + [
+            Leases(self.nl, self.lease_file, self.lease_content(), self.check_mode)]
+
+    def _replaced_leftovers(self):
+        """What the replaced networks keep outside the links: their firewall rules and their lease files."""
+        gone = []
+        for name in self.replaces:
+            gone.append(Firewall(self.nl, dict(network=name, netns=self.netns, state='absent'), self.check_mode))
+            gone.append(Leases(self.nl, _files.lease_path(self.persist_root, name, self.netns), None, self.check_mode))
+        return gone
 
     def forwarding(self):
         """The host namespace forwards IPv4 when its network masquerades, publishes ports or routes an l3 overlay;
@@ -274,14 +310,15 @@ class BridgeNetwork(object):
             names.append('net.ipv6.conf.all.forwarding')
         return names
 
-    def _firewall(self):
-        """The network's nft rules, with endpoint names of published ports resolved to their addresses."""
+    def _firewall(self, addresses=None, published=None):
+        """The network's nft rules, with endpoint names of published ports resolved to their addresses (by default
+        the ones assigned; {endpoint: {address, address6}} to check the ports before that)."""
         params = dict(network=self.network, netns=self.netns, bridge=self.bridge,
                       state=self.state if self.firewall else 'absent')  # switched off: its rules go
         if params['state'] == 'present':
-            by_name = dict((ep['name'], ep) for ep in self.endpoints)
+            by_name = addresses or dict((ep['name'], ep) for ep in self.endpoints)
             ports = []
-            for item in self.published:
+            for item in self.published if published is None else published:
                 ep = by_name[item['endpoint']]
                 port = dict((k, v) for k, v in item.items() if k != 'endpoint' and v is not None)
                 port.setdefault('host_port', port.get('port'))
@@ -294,6 +331,16 @@ class BridgeNetwork(object):
             if self.overlay and self.overlay.restrict:
                 params.update(vxlan_port=self.overlay.port, vxlan_peers=[p['underlay'] for p in self.overlay.peers])
         return Firewall(self.nl, params, self.check_mode)
+
+    def _leases(self):
+        """This network's leases; while it replaces others, theirs fill in (their endpoints keep their addresses)."""
+        merged = {}
+        for name in list(reversed(self.replaces)) + [self.network]:
+            found = _files.read_json(_files.lease_path(self.persist_root, name, self.netns)) or {}
+            if found.get('network') == name:
+                merged.update((k, v) for k, v in found.items() if k != 'endpoints')
+                merged.setdefault('endpoints', {}).update(found.get('endpoints') or {})
+        return merged
 
     def netns_of(self, host_ifname):
         """Where the other end of one of our host-side veths is: a name, a /proc/PID/ns/net path, or False when
@@ -321,7 +368,8 @@ class BridgeNetwork(object):
         """A namespace this network made goes with its veth; from any other only the veth goes."""
         netns = self.netns_of(host_ifnames[0])
         self._refuse_if_active(name, netns)
-        if netns and not netns.startswith('/') and self.netns != netns and lookup(self.nl.ipr(netns), 'lo').get_attr('IFLA_IFALIAS') == mark(self.network):
+        if netns and not netns.startswith('/') and self.netns != netns and \
+                lookup(self.nl.ipr(netns), 'lo').get_attr('IFLA_IFALIAS') in self.marks:
             return [Netns(self.nl, dict(name=netns, state='absent'), self.check_mode)]
         return [Veth(self.nl, dict(name=ifname, netns=self.netns, state='absent'), self.check_mode)
                 for ifname in host_ifnames]
@@ -331,8 +379,8 @@ class BridgeNetwork(object):
         for stale in [n for n in host_ifnames if n != ep['host_interface']]:  # its interface was renamed
             resources.append(Veth(self.nl, dict(name=stale, netns=self.netns, state='absent'), self.check_mode))
         if not ep['external']:
-            resources.append(Netns(self.nl, dict(name=ep['netns'], loopback_up=True, mark=mark(self.network)),
-                                   self.check_mode))
+            resources.append(Netns(self.nl, dict(name=ep['netns'], loopback_up=True, mark=self.mark,
+                                                 takes_over=self.marks[1:]), self.check_mode))
         peer = dict(name=ep['interface'], netns=ep['netns'], mtu=self.mtu, up=True, nodad=True,
                     addresses=[f.cidr(ep[f.key]) for f in self.families],
                     stale_addresses=list(self.leased.get(ep['name'], {}).values()))
@@ -360,7 +408,8 @@ class BridgeNetwork(object):
             found = {}
             for r in results:
                 state = r[key]
-                if state.get('kind') == 'veth' and (state.get('alias') or '').startswith(mark(self.network) + ':'):
+                if state.get('kind') == 'veth' and (state.get('alias') or '').split(':', 2)[:2] in [
+                        m.split(':') for m in self.marks]:
                     peer = state.get('peer') or {}
                     cidrs = peer.get('addresses') or []
                     found[state['alias'].split(':', 2)[2]] = dict(
@@ -369,7 +418,7 @@ class BridgeNetwork(object):
                         host_interface=state['name'], mac_address=peer.get('mac_address'), netns=peer.get('netns'))
             for r in results:  # an endpoint removed with its namespace has no veth result of its own
                 state = r[key]
-                if state.get('mark') == mark(self.network) and state['name'] not in found:
+                if state.get('mark') in self.marks and state['name'] not in found:
                     found[state['name']] = dict(address=None, address6=None, interface=None, mac_address=None,
                                                 host_interface=self.owned_now.get(state['name']), netns=state['name'])
             return found

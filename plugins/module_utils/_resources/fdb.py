@@ -15,6 +15,8 @@ from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import wh
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource
 
 FLOOD_MAC = '00:00:00:00:00:00'
+NTF_SELF, NTF_MASTER = 0x02, 0x04
+NUD_REACHABLE, NUD_NOARP, NUD_PERMANENT = 0x02, 0x40, 0x80
 
 
 def read_flood(ipr, index):
@@ -24,6 +26,24 @@ def read_flood(ipr, index):
         if msg['ifindex'] == index and msg.get_attr('NDA_LLADDR') == FLOOD_MAC and msg.get_attr('NDA_DST'):
             found.add(msg.get_attr('NDA_DST'))
     return sorted(found, key=lambda a: (ipaddress.ip_address(a).version, int(ipaddress.ip_address(a))))
+
+
+def read_learned(ipr, index):
+    """What the device learnt from received frames: [(mac, remote VTEP)] (not its flood list, not static entries)."""
+    found = []
+    for msg in ipr.fdb('dump', ifindex=index):
+        mac, dst = msg.get_attr('NDA_LLADDR'), msg.get_attr('NDA_DST')
+        if msg['ifindex'] == index and dst and mac != FLOOD_MAC and not msg['state'] & (NUD_PERMANENT | NUD_NOARP):
+            found.append((mac, dst))
+    return sorted(found)
+
+
+def plan_forget(ipr, index, label, remotes):
+    """Ops that forget what the device learnt about VTEPs that are not among 'remotes' (a peer that left): its
+    frames would otherwise go there until the entries age out (5 minutes)."""
+    return [Op('forget learnt fdb entry %s dst %s of %s (not a remote)' % (mac, dst, label),
+               lambda mac=mac, dst=dst: ipr().fdb('del', ifindex=index(), lladdr=mac, dst=dst))
+            for mac, dst in read_learned(ipr(), index()) if dst not in remotes]
 
 
 def plan_flood(ipr, index, label, have, wanted):
@@ -40,8 +60,6 @@ def plan_flood(ipr, index, label, have, wanted):
 
 
 # --- Single FDB entries (the fdb module) ---------------------------------------------------------------------
-NTF_SELF, NTF_MASTER = 0x02, 0x04
-NUD_REACHABLE, NUD_NOARP, NUD_PERMANENT = 0x02, 0x40, 0x80
 
 
 def describe(ipr, msg, netns, device):

@@ -24,6 +24,7 @@ class Netns(Resource):
         self.state = params.get('state') or 'present'
         self.loopback_up = params.get('loopback_up')
         self.mark = params.get('mark')  # ownership mark, kept as the alias of lo (dies with the namespace)
+        self.takes_over = params.get('takes_over') or ()  # marks of namespaces it may re-mark as its own
 
     def creates(self):
         return [('netns', self.name)]
@@ -56,6 +57,11 @@ class Netns(Resource):
             after['mark'] = self.mark
         elif have is None:
             ops.append(Op("create netns '%s'" % name, lambda: _nsfs.create(name)))
+        if have is not None and self.mark and have.get('mark') in self.takes_over:
+            old, new = have['mark'], self.mark
+            ops.append(Op("mark netns '%s' as %s (was %s)" % (name, new, old),
+                          lambda: self.nl.ipr(name).link('set', index=1, ifalias=new)))
+            after['mark'] = new
         up = self.loopback_up
         if up is not None and after['loopback_up'] != up:
             ops.append(Op("bring %s lo in netns '%s'" % ('up' if up else 'down', name),

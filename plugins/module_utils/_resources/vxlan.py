@@ -104,4 +104,6 @@ class Vxlan(Link):
             flood, after['remotes'] = fdb.plan_flood(self.ipr_here, self.index, self.label,
                                                      have.get('remotes'), self.want['remotes'])
             ops.extend(flood)
+            if not creating:
+                ops.extend(fdb.plan_forget(self.ipr_here, self.index, self.label, self.want['remotes']))
         return ops
