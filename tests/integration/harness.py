@@ -418,7 +418,7 @@ def cleanup():
 
 # ---------------------------------------------------------------- traffic and containers
 
-def http_get(url, netns=None, pid=None, timeout=3):
+def http_get(url, netns=None, pid=None, timeout=10):
     """The body served at URL (None if nothing answers), fetched from netns NETNS or from the netns of process
     PID (neither: the sandbox root)."""
     require_sandbox()

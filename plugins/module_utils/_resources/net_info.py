@@ -171,10 +171,13 @@ class NetInfo(object):
         /proc/PID/ns/net of a process in one (the engine's search for a veth's peer), else a mounted file of it
         outside /run/netns."""
         found, wanted = [], set()  # wanted: (namespace read, nsid it gives one that no process has)
+        hints = peer_hints(dumps)  # veths whose other end is in a namespace read: no search
         for netns, msgs in dumps.items():
             for msg in msgs:
                 nsid = msg.get_attr('IFLA_LINK_NETNSID')
-                peer = self.nl.netns_of_nsid(netns, nsid) if kind_of(msg) == 'veth' and nsid is not None else None
+                if kind_of(msg) != 'veth' or nsid is None or (netns, msg['index']) in hints:
+                    continue
+                peer = self.nl.netns_of_nsid(netns, nsid)
                 if peer is False:
                     wanted.add((netns, nsid))
                 elif peer is not None and peer not in dumps and peer not in found:
