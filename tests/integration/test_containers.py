@@ -123,9 +123,10 @@ def test_container_attached_by_the_role(podman):
     assert table_rules() == []
 
 
-def test_docker_cli_stopped_container_gone_with_absent(podman):
-    """The docker CLI (here a docker command of the test's podman: no docker daemon runs in the sandbox), and
-    absent after the container stopped: its endpoint is simply gone, the host side is cleaned up."""
+def test_docker_cli_unknown_container_stopped_container_gone_with_absent(podman):
+    """The docker CLI (here a docker command of the test's podman: no docker daemon runs in the sandbox), an
+    unknown container (one clear line, whatever the runtime), and absent after the container stopped: its endpoint
+    is simply gone, the host side is cleaned up."""
     run(UPLINK)
     api = podman.http('api')
     before = host_state()
@@ -135,9 +136,17 @@ def test_docker_cli_stopped_container_gone_with_absent(podman):
     assert failures(made) == [] and http_get('http://10.30.0.2/', netns=HOST) == HELLO % 'api'
     assert inside(api)['eth0'] == ['10.30.0.2/24']
 
-    unknown, = apply(dict(net, bridge_network_endpoints=[dict(name='api', container='nope')]))
-    assert failure(unknown).startswith("bridge_network_endpoints[0].container='nope': endpoint api: no such "
-                                       "container (docker: "), failure(unknown)
+    # An unknown container: one line, naming what each runtime asked said.
+    runtimes = ('auto', 'podman', 'docker')
+    unknown = dict(net, bridge_network_endpoints=[dict(name='api', container='nope')])
+    made_state = host_state()
+    for runtime, results in zip(runtimes, apply(*[dict(unknown, bridge_network_container_runtime=r) for r in runtimes])):
+        message = failure(results)
+        assert message.startswith("bridge_network_endpoints[0].container='nope': endpoint api: no such container ("), \
+            message
+        assert ('podman: ' in message) is (runtime != 'docker') and ('docker: ' in message) is (runtime != 'podman')
+        assert '\n' not in message
+    assert host_state() == made_state
 
     podman.stop('api')
     removed, again = apply(dict(net, bridge_network_state='absent'), dict(net, bridge_network_state='absent'))
@@ -198,17 +207,18 @@ def test_endpoints_by_pid_and_by_netns_path(tmp_path):
 
         attached = snapshot()
         purge = dict(base, endpoints=[dict(name='pinned', netns_path=str(pinned))], purge=True)
-        for args in (purge, dict(base, state='absent')):
-            refused, refused_in_check = run([task('bridge_network', **args), checked(task('bridge_network', **args))])
-            for r in (refused, refused_in_check):
-                assert r['failed'] and 'sleeper' in r['msg'] and str(sleeper.pid) in r['msg'] and 'sleep' in r['msg'], r
-            assert snapshot() == attached and 'eth0' in inside(sleeper.pid)
+        gone = dict(base, state='absent')
+        refused = run([task('bridge_network', **purge), checked(task('bridge_network', **purge)),
+                       task('bridge_network', **gone), checked(task('bridge_network', **gone))])
+        for r in refused:
+            assert r['failed'] and 'sleeper' in r['msg'] and str(sleeper.pid) in r['msg'] and 'sleep' in r['msg'], r
+        assert snapshot() == attached and 'eth0' in inside(sleeper.pid)
 
         predicted, purged = run([checked(task('bridge_network', force=True, **purge)),
                                  task('bridge_network', force=True, **purge)])
         assert not purged['failed'] and predicted['actions'] == purged['actions'], (predicted, purged)
         assert inside(sleeper.pid) == {'lo': []} and sleeper.poll() is None
-        removed, = run([task('bridge_network', **dict(base, state='absent'))])  # nothing runs in 'pinned'
+        removed, = run([task('bridge_network', **gone)])  # nothing runs in 'pinned'
         assert not removed['failed'] and removed['changed'], removed
         assert snapshot() == before, snapshot_diff(before, snapshot())
         assert subprocess.run(['nsenter', '--net=%s' % pinned, 'ip', '-br', 'link'], capture_output=True, text=True,
@@ -261,16 +271,3 @@ def test_private_podman_leaves_nothing(podman):
         time.sleep(0.1)
     assert not os.path.exists('/proc/%d' % pid), pid
     assert not os.path.exists('/proc/%d' % conmon), open('/proc/%d/status' % conmon).read()
-
-
-def test_unknown_container_is_one_clear_line(podman):
-    run(UPLINK)
-    before = host_state()
-    runtimes = ('auto', 'podman', 'docker')
-    for runtime, results in zip(runtimes, apply(*[dict(NET, bridge_network_container_runtime=r) for r in runtimes])):
-        message = failure(results)
-        assert message.startswith("bridge_network_endpoints[0].container='web': endpoint web: no such container ("), \
-            message
-        assert ('podman: ' in message) is (runtime != 'docker') and ('docker: ' in message) is (runtime != 'podman')
-        assert '\n' not in message
-    assert host_state() == before
