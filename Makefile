@@ -6,10 +6,16 @@ PYTEST := $(VENV)/bin/pytest
 # Extra pytest args, e.g. make integration ARGS='-k vxlan -x'
 ARGS ?=
 
-.PHONY: setup unit integration sanity lint molecule test bench bench-smoke demo demo-clean clean
+.PHONY: setup check unit integration sanity lint galaxy-importer molecule test bench bench-smoke demo demo-clean clean
 
 setup:
 	bash .ci/setup
+
+# The fast loop (tests/check.sh): unit tests, sanity of the files changed since CHECK_BASE (default main), lint and
+# mypy, and an integration smoke in the sandbox. Measured here (2 cores, 60 changed files): 3 min 23 s (unit 2 s,
+# sanity 42 s, lint 67 s, smoke 92 s); add about 2 min to the first sanity run, which builds ansible-test's venvs.
+check:
+	tests/check.sh
 
 unit:
 	$(PYTEST) tests/unit $(ARGS)
@@ -25,6 +31,11 @@ sanity:
 lint:
 	tests/lint.sh
 
+# galaxy-importer (what Galaxy and Automation Hub run on upload) on the built artifact, ansible-lint included, its
+# container-based ansible-test step off; in its own venv, .cache/galaxy-importer-venv (made on first use).
+galaxy-importer:
+	tests/galaxy-importer.sh
+
 # Molecule scenarios (extensions/molecule/, podman, nodes on --internal networks), each with `molecule test`.
 # prepare.sh builds the node images once (about 1 min) and is a no-op afterwards. E.g. make molecule SCENARIOS=bridge_network
 SCENARIOS ?=
@@ -36,7 +47,7 @@ molecule:
 	$(if $(SCENARIOS),,tests/molecule-lab.sh)
 
 test: setup
-	$(MAKE) --no-print-directory unit integration sanity lint molecule bench-smoke
+	$(MAKE) --no-print-directory unit integration sanity lint galaxy-importer molecule bench-smoke
 
 # Benchmarks (bench/bench.py, docs/BENCHMARKS.md), all inside tests/sandbox: the bridge_network role against
 # ip -batch, the CNI bridge plugin and a naive playbook at N endpoints, medians of RUNS runs; writes
@@ -52,13 +63,15 @@ bench: setup
 bench-smoke:
 	tests/sandbox $(VENV)/bin/python bench/bench.py --sizes 10 --runs 1 --naive 10 --other-python '' --out .cache/bench-smoke
 
-# The overlay lab: 3 simulated hosts, ping matrix, second run changed=0, topology picture. MODE=l2 (bridged) or l3
-# (routed). Everything it makes in the kernel lives in tests/sandbox and vanishes with it; files go to .cache/lab
+# The overlay lab: 3 simulated hosts, probe matrices, second run changed=0, topology picture. MODE=l2 (bridged) or l3
+# (routed); FAMILY=ipv4, dual or ipv6 inside the overlay; UNDERLAY=ipv4 or ipv6 under it. Everything it makes in the kernel lives in tests/sandbox and vanishes with it; files go to .cache/lab
 # and .cache/demo, which demo-clean removes (nothing else persists). DOCS=1: copy the topology picture to docs/.
 MODE ?= l2
+FAMILY ?= ipv4
+UNDERLAY ?= ipv4
 DOCS ?=
 demo: setup
-	MODE=$(MODE) DOCS=$(DOCS) tests/sandbox playbooks/demo.sh
+	MODE=$(MODE) FAMILY=$(FAMILY) UNDERLAY=$(UNDERLAY) DOCS=$(DOCS) tests/sandbox playbooks/demo.sh
 
 demo-clean:
 	rm -rf .cache/lab .cache/demo

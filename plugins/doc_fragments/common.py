@@ -46,7 +46,8 @@ options:
     type: str
 '''
 
-    # Options shared by the link modules (bridge, veth, vxlan).
+    # Options every link module has (plugins/module_utils/_resources/link.py COMMON: the first line of each
+    # description is the option's doc line there, tests/unit checks it).
     LINK = r'''
 options:
   name:
@@ -70,6 +71,28 @@ options:
     default: true
   alias:
     description: Interface alias (C(ip link set NAME alias TEXT)), up to 255 bytes. Not managed when omitted.
+    type: str
+  addresses:
+    description:
+      - Addresses with prefix length to ensure on the interface, for example V(172.17.0.1/16).
+      - IPv4 and IPv6. Addresses not listed stay unless O(purge_addresses=true).
+    type: list
+    elements: str
+  purge_addresses:
+    description: Remove addresses not listed in O(addresses) (never the IPv6 link-local one).
+    type: bool
+    default: false
+  recreate:
+    description: If an interface of another kind holds O(name), delete it and create this one.
+    type: bool
+    default: false
+'''
+
+    # The option of the link kinds that can be a bridge port (link.py MASTER).
+    MASTER = r'''
+options:
+  master:
+    description: Bridge to attach the interface to (in the same namespace). Not managed when omitted.
     type: str
 '''
 

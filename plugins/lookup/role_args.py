@@ -61,8 +61,8 @@ from ansible_collections.linuxnet.fabric.plugins.module_utils._validate import I
 
 ROLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'roles')
 # Variables a role sets itself (registered results, facts): not the user's, never "unknown".
-INTERNAL = {'bridge_network': ('bridge_network_result',),
-            'overlay_network': ('overlay_network_result',)}
+INTERNAL = {'bridge_network': ('bridge_network_result', 'bridge_network_verify_result'),
+            'overlay_network': ('overlay_network_result', 'overlay_network_verify_result')}
 # Module option -> the role variable it comes from, for messages (a path inside it is kept: endpoints[2].address).
 OPTIONS = {
     'bridge_network': dict(network='bridge_network_name', bridge='bridge_network_name', purge='bridge_network_purge_endpoints'),

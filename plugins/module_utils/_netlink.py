@@ -68,7 +68,7 @@ except ImportError:
     IPRoute = None
     PYROUTE2_IMPORT_ERROR = traceback.format_exc()
 
-    class NetlinkError(Exception):
+    class NetlinkError(Exception):  # type: ignore[no-redef]
         code = 0
 
 
@@ -100,7 +100,8 @@ class Snapshot(object):
     - a link set forgets that link's message (its name and index stay known; a rename or move forgets all),
       and after a change of MTU or a set down also the namespace's addresses (the kernel may drop IPv6 ones;
       the link-local ones a link gets when it goes up are never shown);
-    - a link add forgets the new name(s); its veth peer is forgotten in the namespace it is made in;
+    - a link add forgets the new name(s), also in the namespace it is made in (net_ns_fd: a macvlan on a lower
+      device of this namespace), and its veth peer's in the namespace that one is made in;
     - a link delete, or any other link command, makes every namespace forget everything (a veth's other end,
       elsewhere, goes with it);
     - an address write forgets the namespace's addresses; any write forgets its routes.
@@ -167,6 +168,8 @@ class Snapshot(object):
                 self._addrs = None
         elif command == 'add':
             self.forget_link(kwarg.get('ifname'))
+            if kwarg.get('net_ns_fd') is not None:  # made here, on a lower device of this namespace, and moved
+                self._nl.forget_name(kwarg['net_ns_fd'], kwarg.get('ifname'))
             peer = kwarg.get('peer') or {}
             if isinstance(peer, dict) and peer.get('net_ns_fd') is None:
                 self.forget_link(peer.get('ifname'))

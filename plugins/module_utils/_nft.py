@@ -95,6 +95,7 @@ def apply(netns, commands, what):
 
 _BARE_META = ('iifname', 'oifname', 'iif', 'oif', 'mark')
 _QUOTED = ('iifname', 'oifname')
+_FLAGS = ('status', 'state')  # ct keys of bitmask type: 'ct status dnat' tests a bit, 'ct status == dnat' all
 
 
 def _left(expr):
@@ -105,14 +106,26 @@ def _left(expr):
         return key if key in _BARE_META else 'meta ' + key
     if 'fib' in expr:
         return 'fib %s %s' % (' . '.join(expr['fib']['flags']), expr['fib']['result'])
+    if 'ct' in expr:
+        return ' '.join(['ct'] + ([expr['ct']['dir']] if expr['ct'].get('dir') else []) + [expr['ct']['key']])
     return json.dumps(expr, sort_keys=True)
+
+
+def _sort_key(value):
+    return (0, value, '') if isinstance(value, int) and not isinstance(value, bool) else (1, 0, json.dumps(value))
 
 
 def _right(value, quoted=False):
     if isinstance(value, dict) and 'prefix' in value:
         return '%s/%s' % (value['prefix']['addr'], value['prefix']['len'])
+    if isinstance(value, dict) and 'range' in value and len(value['range']) == 2:
+        return '%s-%s' % tuple(_right(v) for v in value['range'])
     if isinstance(value, dict) and 'set' in value:
         return '{ %s }' % ', '.join(sorted(_right(v, quoted) for v in value['set']))
+    if isinstance(value, dict) and 'map' in value:  # 'tcp dport map { 8000 : 9000, 8001 : 9001 }'
+        pairs = sorted(value['map']['data']['set'], key=lambda kv: _sort_key(kv[0]))
+        elements = ', '.join('%s : %s' % (_right(k), _right(v)) for k, v in pairs)
+        return '%s map { %s }' % (_left(value['map']['key']), elements)
     if isinstance(value, str):
         return '"%s"' % value if quoted else value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -120,15 +133,20 @@ def _right(value, quoted=False):
     return json.dumps(value, sort_keys=True)
 
 
+def _op(value):
+    """'==' and 'in' (a bit test) print as nothing; '==' on a bitmask prints, as nft lists it."""
+    if value['op'] == 'in' or value['op'] == '==' and value['left'].get('ct', {}).get('key') not in _FLAGS:
+        return ''
+    return value['op'] + ' '
+
+
 def _statement(stmt):
     if not isinstance(stmt, dict) or len(stmt) != 1:
         return json.dumps(stmt, sort_keys=True)
     (key, value), = stmt.items()
     if key == 'match':
-        left = _left(value['left'])
         quoted = value['left'].get('meta', {}).get('key') in _QUOTED
-        op = '' if value['op'] in ('==', 'in') else value['op'] + ' '
-        return '%s %s%s' % (left, op, _right(value['right'], quoted))
+        return '%s %s%s' % (_left(value['left']), _op(value), _right(value['right'], quoted))
     if key in ('accept', 'drop', 'return', 'continue') and value is None:
         return key
     if key in ('jump', 'goto'):
@@ -136,8 +154,10 @@ def _statement(stmt):
     if key == 'counter' or key == 'masquerade' and not value:
         return key  # a counter's packets/bytes change by themselves: not part of a rule's meaning
     if key in ('dnat', 'snat') and isinstance(value, dict) and set(value) <= {'family', 'addr', 'port'}:
-        addr = value['addr'] if value.get('family') != 'ip6' or 'port' not in value else '[%s]' % value['addr']
-        return '%s %s to %s%s' % (key, value.get('family', ''), addr, ':%s' % value['port'] if 'port' in value else '')
+        target = value['addr']
+        if 'port' in value:  # 'dnat ip6 to [fd00::2]:80', 'dnat ip to 10.0.0.2:tcp dport map { ... }'
+            target = '%s:%s' % ('[%s]' % target if value.get('family') == 'ip6' else target, _right(value['port']))
+        return ' '.join([key] + ([value['family']] if value.get('family') else []) + ['to', target])
     return json.dumps(stmt, sort_keys=True)
 
 

@@ -16,23 +16,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import hashlib
 import ipaddress
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import kind_of, where
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import address
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import stable_mac
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.vxlan import Vxlan
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.vxlan_peers import VxlanPeers
 
 OVERHEAD = {4: 50, 6: 70}  # outer IP + UDP + VXLAN + inner Ethernet headers
 IDENTITY = ('name', 'vni', 'dstport', 'local', 'dev', 'master')  # a change of any replaces the device
-
-
-def stable_mac(*parts):
-    """A locally administered unicast MAC from a hash: the same parts give the same MAC on every host and run."""
-    digest = hashlib.sha1('/'.join(str(p) for p in parts).encode('utf-8')).hexdigest()
-    return '02:' + ':'.join(digest[i:i + 2] for i in range(0, 10, 2))
 
 
 def vtep(subnet):

@@ -19,6 +19,7 @@ import os
 import platform
 import signal
 import sys
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _lock, _netlink
 from ansible_collections.linuxnet.fabric.plugins.module_utils._validate import InvalidInput
@@ -48,23 +49,26 @@ class ApplyFailed(Exception):
         super(ApplyFailed, self).__init__('failed to %s: %s' % (action, _netlink.describe(err)))
 
 
+State = Mapping[str, Any]  # a resource as read() finds it and plan() predicts it (e.g. link.LinkState)
+
+
 class Op(object):
     """One step of a plan: a sentence for 'actions' and the call that does it."""
     __slots__ = ('action', 'apply')
 
-    def __init__(self, action, apply):
+    def __init__(self, action: str, apply: Callable[[], Any]) -> None:
         self.action, self.apply = action, apply
 
 
 class Resource(object):
     """Base of every resource kind. Subclasses validate their params in __init__ (before any socket opens)."""
-    kind = None
+    kind = None  # type: Optional[str]
 
-    def __init__(self, nl, params, check_mode):
+    def __init__(self, nl: Any, params: Dict[str, Any], check_mode: bool) -> None:
         self.nl, self.params, self.check_mode = nl, params, check_mode
-        self.notes = []
+        self.notes = []  # type: List[str]
 
-    def note(self, text, about=None):
+    def note(self, text: str, about: Optional[Tuple[Any, ...]] = None) -> None:
         """Records an assumption check mode made. 'about' names what it assumes exists, e.g. ('netns', 'a');
         no note when an earlier resource of the same run creates it."""
         if about in self.nl.planned:
@@ -72,25 +76,25 @@ class Resource(object):
         if text not in self.notes:
             self.notes.append(text)
 
-    def creates(self):
+    def creates(self) -> List[Tuple[Any, ...]]:
         """What this resource makes exist when present, as keys for note(): ('netns', name) or
         ('link', netns, name)."""
         return []
 
-    def read(self):
+    def read(self) -> Optional[State]:
         raise NotImplementedError
 
-    def plan(self, have):
+    def plan(self, have: Optional[State]) -> Tuple[List[Op], Optional[State]]:
         raise NotImplementedError
 
-    def ipr(self, netns, option='netns'):
+    def ipr(self, netns: Optional[str], option: str = 'netns') -> Any:
         """The socket of a namespace; a missing one is a clear error naming the option."""
         try:
             return self.nl.ipr(netns)
         except _netlink.NamespaceMissing:
             raise InvalidInput(option, netns, missing_netns(netns))
 
-    def netns_ready(self, netns, option='netns'):
+    def netns_ready(self, netns: Optional[str], option: str = 'netns') -> bool:
         """True when 'netns' can be read. False when it is missing and that is fine: nothing to remove
         (state=absent) or check mode (an earlier task may create it). Otherwise a clear error."""
         if self.nl.exists(netns):
@@ -100,7 +104,7 @@ class Resource(object):
         self.ipr(netns, option)  # raises InvalidInput naming the option
         return False
 
-    def find_link(self, ipr, option, name, netns, needed=True):
+    def find_link(self, ipr: Any, option: str, name: str, netns: Optional[str], needed: bool = True) -> Any:
         """The link message of interface 'name', or None. A missing interface is an error unless not 'needed'
         (nothing to remove) or in check mode (an earlier task may create it: noted)."""
         msg = _netlink.lookup(ipr, name)
@@ -111,7 +115,7 @@ class Resource(object):
                       % (option, name, _netlink.where(netns)), ('link', netns, name))
         return msg
 
-    def missing_in_check(self, netns, option='netns'):
+    def missing_in_check(self, netns: Optional[str], option: str = 'netns') -> bool:
         """True when 'netns' is absent but check mode may assume an earlier task creates it."""
         if self.nl.exists(netns):
             return False
@@ -122,10 +126,10 @@ class Resource(object):
         return False
 
 
-def converge(resources, check_mode):
+def converge(resources: Iterable[Resource], check_mode: bool) -> List[Dict[str, Any]]:
     """Reads, plans and (unless check_mode) applies each resource in order. Returns one result per resource:
     dict(changed, actions, before, after)."""
-    results = []
+    results = []  # type: List[Dict[str, Any]]
     kill_after = int(os.environ.get(KILL_AFTER_OPS) or 0)
     applied = 0
     for res in resources:
@@ -133,7 +137,7 @@ def converge(resources, check_mode):
         ops, predicted = res.plan(have)
         if ops and predicted is not None:
             res.nl.planned.update(res.creates())
-        done = []
+        done = []  # type: List[str]
         if not check_mode:
             for op in ops:
                 try:
@@ -208,13 +212,16 @@ def _run(argument_spec, body, result_key, module_kwargs):
 
 def info_main(argument_spec, read, **module_kwargs):
     """The body of a read-only module: read(nl, module) -> dict of results. Never changes anything, so it runs
-    the same in check mode; changed is always false."""
+    the same in check mode; changed is always false. A result with failed=True (and a msg) fails the task with
+    all its results (e.g. probe: an expectation was not met)."""
     from ansible.module_utils.basic import AnsibleModule
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
     result, failure = _attempt(_netlink.Netlink(read_only=True), lambda nl: read(nl, module))
     if failure:
         failure.pop('actions', None)
         module.fail_json(**failure)
+    if result.pop('failed', False):
+        module.fail_json(changed=False, **result)
     module.exit_json(changed=False, **result)
 
 

@@ -25,13 +25,10 @@ class InvalidInput(Exception):
         super(InvalidInput, self).__init__('%s=%r: %s' % (option, value, reason))
 
 
-def ifname(option, value, found=False):
+def ifname(option, value):
     """An interface name safe to show and to type: 1..15 bytes of printable ASCII without '/', ':', '%' or
     whitespace (systemd's rule), not '.' or '..'. The kernel also takes '%' and non-ASCII bytes, and a name with a
-    non-ASCII letter can pass for an ASCII one: refused, naming the first wrong byte. found: the name was read
-    from the kernel (net_info, a veth's peer), so it is taken as it is."""
-    if found and isinstance(value, str):
-        return value
+    non-ASCII letter can pass for an ASCII one: refused, naming the first wrong byte."""
     if not isinstance(value, str) or not value:
         raise InvalidInput(option, value, 'an interface name must be a non-empty string')
     raw = value.encode('utf-8', 'surrogatepass')

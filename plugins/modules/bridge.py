@@ -24,20 +24,6 @@ options:
   ageing_time:
     description: How long, in seconds, learnt MAC addresses stay in the forwarding database (0 to 1000000).
     type: int
-  addresses:
-    description:
-      - Addresses with prefix length to ensure on the bridge, for example V(172.17.0.1/16). IPv4 and IPv6.
-      - Addresses not listed stay unless O(purge_addresses=true).
-    type: list
-    elements: str
-  purge_addresses:
-    description: Remove addresses not listed in O(addresses) (never the kernel's IPv6 link-local one).
-    type: bool
-    default: false
-  recreate:
-    description: If an interface of another kind holds O(name), delete it and create the bridge.
-    type: bool
-    default: false
 extends_documentation_fragment:
   - linuxnet.fabric.common
   - linuxnet.fabric.common.netns
@@ -137,20 +123,12 @@ bridge:
            master: null, addresses: ["172.17.0.1/16"], stp: false, forward_delay: 15, ageing_time: 300}
 '''
 
-from ansible_collections.linuxnet.fabric.plugins.module_utils import _specs
-from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import module_main
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge import Bridge
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import link_main
 
 
 def main():
-    module_main(_specs.link(
-        stp=dict(type='bool'),
-        forward_delay=dict(type='int'),
-        ageing_time=dict(type='int'),
-        addresses=dict(type='list', elements='str'),
-        purge_addresses=dict(type='bool', default=False),
-        recreate=dict(type='bool', default=False),
-    ), Bridge, 'bridge')
+    link_main(Bridge)
 
 
 if __name__ == '__main__':

@@ -133,7 +133,11 @@ net:
               type: dict
               contains:
                 <interface>:
-                  description: One interface.
+                  description:
+                    - One interface. A link of a kind the collection has a module for (named after the kind, such
+                      as M(linuxnet.fabric.bridge) or M(linuxnet.fabric.vxlan)) also has the fields of that kind as
+                      its module returns them, for example C(stp), C(vni) or C(remotes); a namespace among them
+                      is named as here, V("") for the current one.
                   type: dict
                   contains:
                     name:
@@ -179,51 +183,6 @@ net:
                             namespace without a name that was read too, or V("(unnamed namespace, nsid N\)") for
                             another one.
                           type: str
-                    stp:
-                      description: Whether STP is on.
-                      returned: when kind is V(bridge)
-                      type: bool
-                    forward_delay:
-                      description: Forward delay in seconds.
-                      returned: when kind is V(bridge)
-                      type: int
-                    ageing_time:
-                      description: FDB ageing time in seconds.
-                      returned: when kind is V(bridge)
-                      type: int
-                    vni:
-                      description: VXLAN network identifier.
-                      returned: when kind is V(vxlan)
-                      type: int
-                    dstport:
-                      description: UDP destination port.
-                      returned: when kind is V(vxlan)
-                      type: int
-                    local:
-                      description: Local (source) VTEP address, null when unset.
-                      returned: when kind is V(vxlan)
-                      type: str
-                    group:
-                      description: Multicast group, null when unset.
-                      returned: when kind is V(vxlan)
-                      type: str
-                    dev:
-                      description: Underlay interface, null when unset.
-                      returned: when kind is V(vxlan)
-                      type: str
-                    learning:
-                      description: Whether the device learns remote MACs.
-                      returned: when kind is V(vxlan)
-                      type: bool
-                    ttl:
-                      description: TTL of the outer packets (0 inherits).
-                      returned: when kind is V(vxlan)
-                      type: int
-                    remotes:
-                      description: Remote VTEPs of the flood list (C(00:00:00:00:00:00) entries), sorted.
-                      returned: when kind is V(vxlan)
-                      type: list
-                      elements: str
             routes:
               description: Routes of every table but C(local), IPv4 and IPv6, in the kernel's order.
               returned: when O(gather) has V(routes)

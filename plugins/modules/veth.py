@@ -18,18 +18,6 @@ description:
   - An existing pair is found wherever its peer lives. If O(name) is not a veth, or its peer has another name or
     namespace, the module fails and changes nothing, unless O(recreate=true).
 options:
-  master:
-    description: Bridge (in the same namespace as this end) to attach this end to. Not managed when omitted.
-    type: str
-  addresses:
-    description: Addresses with prefix length to ensure on this end (routed setups). Others stay unless
-      O(purge_addresses=true).
-    type: list
-    elements: str
-  purge_addresses:
-    description: Remove addresses of this end not listed in O(addresses).
-    type: bool
-    default: false
   peer:
     description: The other end. Required with O(state=present).
     type: dict
@@ -60,14 +48,17 @@ options:
         type: bool
         default: true
   recreate:
-    description: Replace a same-named interface that is not a veth, a pair whose peer has another name or
-      namespace, or an interface that already holds O(peer.name) in O(peer.netns).
+    description:
+      - If an interface of another kind holds O(name), delete it and create this one.
+      - Also replaces a pair whose peer has another name or namespace, and an interface that already holds
+        O(peer.name) in O(peer.netns).
     type: bool
     default: false
 extends_documentation_fragment:
   - linuxnet.fabric.common
   - linuxnet.fabric.common.netns
   - linuxnet.fabric.common.link
+  - linuxnet.fabric.common.master
   - linuxnet.fabric.common.lock
 seealso:
   - module: linuxnet.fabric.bridge
@@ -165,27 +156,12 @@ veth:
            mac_address: "02:42:ac:11:00:02", up: true, addresses: ["172.17.0.2/16"]}}
 '''
 
-from ansible_collections.linuxnet.fabric.plugins.module_utils import _specs
-from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import module_main
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import link_main
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.veth import Veth
 
 
 def main():
-    module_main(_specs.link(
-        master=dict(type='str'),
-        addresses=dict(type='list', elements='str'),
-        purge_addresses=dict(type='bool', default=False),
-        recreate=dict(type='bool', default=False),
-        peer=dict(type='dict', options=dict(
-            name=dict(type='str', required=True),
-            netns=dict(type='str'),
-            mtu=dict(type='int'),
-            mac_address=dict(type='str'),
-            addresses=dict(type='list', elements='str'),
-            purge_addresses=dict(type='bool', default=False),
-            up=dict(type='bool', default=True),
-        )),
-    ), Veth, 'veth', required_if=[('state', 'present', ['peer'])])
+    link_main(Veth)
 
 
 if __name__ == '__main__':

@@ -48,26 +48,11 @@ options:
   ttl:
     description: TTL of the outer packets, 0 to 255 (0 inherits). Not managed when omitted.
     type: int
-  master:
-    description: Bridge to attach the device to (same namespace). Not managed when omitted.
-    type: str
-  addresses:
-    description: Addresses with prefix length to ensure on the device (routed overlays, for example the VTEP
-      address C(10.244.1.0/32)). Others stay unless O(purge_addresses=true).
-    type: list
-    elements: str
-  purge_addresses:
-    description: Remove addresses not listed in O(addresses).
-    type: bool
-    default: false
-  recreate:
-    description: If an interface of another kind holds O(name), delete it and create the VXLAN device.
-    type: bool
-    default: false
 extends_documentation_fragment:
   - linuxnet.fabric.common
   - linuxnet.fabric.common.netns
   - linuxnet.fabric.common.link
+  - linuxnet.fabric.common.master
   - linuxnet.fabric.common.lock
 notes:
   - VXLAN has no authentication; restrict its UDP port to the peers' addresses on the underlay.
@@ -179,26 +164,12 @@ vxlan:
       elements: str
 '''
 
-from ansible_collections.linuxnet.fabric.plugins.module_utils import _specs
-from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import module_main
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import link_main
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.vxlan import Vxlan
 
 
 def main():
-    module_main(_specs.link(
-        vni=dict(type='int'),
-        dstport=dict(type='int', default=4789),
-        local=dict(type='str'),
-        dev=dict(type='str'),
-        remotes=dict(type='list', elements='str'),
-        group=dict(type='str'),
-        learning=dict(type='bool'),
-        ttl=dict(type='int'),
-        master=dict(type='str'),
-        addresses=dict(type='list', elements='str'),
-        purge_addresses=dict(type='bool', default=False),
-        recreate=dict(type='bool', default=False),
-    ), Vxlan, 'vxlan', mutually_exclusive=[('remotes', 'group')], required_if=[('state', 'present', ['vni'])])
+    link_main(Vxlan)
 
 
 if __name__ == '__main__':

@@ -1,10 +1,22 @@
-"""Fixtures for integration tests (which only run inside tests/sandbox, see tests/conftest.py)."""
+"""Integration tests: modules against the real kernel, only inside tests/sandbox (its own network namespace).
+
+The guard refuses the whole run before any test or fixture runs when it is not in the sandbox."""
 import os
 import shutil
 
 import pytest
 
 import harness
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Sandbox guard: exit before any integration test (or fixture) runs outside the sandbox."""
+    if any(harness.HERE in item.path.parents for item in items) and not harness.in_sandbox():
+        pytest.exit(harness.GUARD_MSG, returncode=3)
+
+
+def pytest_report_header(config):
+    return 'linuxnet.fabric: module python %s, in sandbox: %s' % (harness.module_python(), harness.in_sandbox())
 
 
 @pytest.fixture(scope='session', autouse=True)

@@ -5,13 +5,18 @@
     snapshot_diff(a, b) -> str              readable unified diff of two snapshots
     ip_json(netns, *args) -> list | None    parsed `ip -j [-n NS] ARGS`, None if ip fails
     ping(netns, addr, count=1) -> bool
+    probe(checks, matrix=(), check=False, **options) -> dict   one linuxnet.fabric.probe task, its result
     sh(*commands)                           run shell commands (iproute2 set-ups) with bash -eu, fail on error
+    netns_exec(netns, *cmd)                 a command in a namespace (ip netns exec), output captured
+    server(netns, *cmd), echo_server(netns), http_server(netns, address, port)   processes for a block's duration
+    ask(netns, address), http_get(netns, url), python(netns, code, *args), listening(netns, port), wait_for(check)
     cleanup()                               delete all named netns and all links but lo
     http_get(url, netns=None, pid=None)     the body served at URL, fetched from a netns or a process's netns
     Podman()                                a private podman in the sandbox: containers running an HTTP server
 """
 from __future__ import annotations
 
+import contextlib
 import difflib
 import ipaddress
 import json
@@ -177,11 +182,13 @@ def ansible_env(workdir):
     )
 
 
-def run(tasks, check=False, diff=True, extra_vars=None, check_traceback=True, timeout=600):
+def run(tasks, check=False, diff=True, extra_vars=None, check_traceback=True, timeout=600, ignore_errors=False):
     """Run TASKS (list of task dicts) in one play on localhost; return a RunResult.
 
-    Every task gets ignore_errors: true, so a failing task is recorded and the rest still run.
-    Raises AssertionError if ansible-playbook itself fails, or (check_traceback) on any 'Traceback'.
+    A failing task is recorded and, as in any play, stops the play: the tasks after it do not run (their results
+    are missing). With ignore_errors=True every task gets ignore_errors: true, so the rest still run.
+    Raises AssertionError if ansible-playbook itself fails (other than through a failed task), or (check_traceback)
+    on any 'Traceback'.
     """
     require_sandbox()
     if _state['collections'] is None:
@@ -193,7 +200,7 @@ def run(tasks, check=False, diff=True, extra_vars=None, check_traceback=True, ti
         'connection': 'local',
         'gather_facts': False,
         'vars': {'ansible_python_interpreter': module_python()},
-        'tasks': [dict(t, ignore_errors=True) for t in tasks],
+        'tasks': [dict(t, ignore_errors=True) for t in tasks] if ignore_errors else list(tasks),
     }]
     (workdir / 'play.yml').write_text(json.dumps(play, indent=1))  # JSON is YAML
     record = workdir / 'record.json'
@@ -208,7 +215,8 @@ def run(tasks, check=False, diff=True, extra_vars=None, check_traceback=True, ti
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, check=False)
     res = RunResult(json.loads(record.read_text()) if record.exists() else [])
     res.rc, res.stdout, res.stderr = proc.returncode, proc.stdout, proc.stderr
-    assert proc.returncode == 0 and record.exists(), 'ansible-playbook failed\n' + res.output()
+    failed_task = proc.returncode == 2 and any(r['failed'] for r in res)  # the play stopped at a failed task
+    assert (proc.returncode == 0 or failed_task) and record.exists(), 'ansible-playbook failed\n' + res.output()
     if check_traceback:
         res.assert_no_traceback()
     return res
@@ -251,6 +259,99 @@ def ping(netns, addr, count=1):
     proc = subprocess.run(pre + ['ping', '-q', '-n', '-c', str(count), '-W', '1', str(addr)],
                           capture_output=True, check=False)
     return proc.returncode == 0
+
+
+# ---------------------------------------------------------------- traffic (test side: 'ip netns exec' is fine here)
+
+PY = '/usr/bin/python3'  # servers and clients in namespaces use the standard library only
+# Answers each TCP connection with the source address it came from, as its namespace sees it.
+ECHO_SOURCE = '''
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+s.listen(8)
+while True:
+    c, a = s.accept()
+    c.sendall(a[0].encode())
+    c.close()
+'''
+ASK = 'import socket, sys; print(socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2).recv(64).decode())'
+HTTP_GET = ('import sys, urllib.request as u; '
+            'print(u.build_opener(u.ProxyHandler({})).open(sys.argv[1], timeout=2).status)')
+
+
+def netns_exec(netns, *cmd, **kwargs):
+    """CMD run in NETNS: the CompletedProcess, output captured as text; a failure does not raise."""
+    return subprocess.run(['ip', 'netns', 'exec', netns] + list(cmd), capture_output=True, text=True, check=False,
+                          **kwargs)
+
+
+def python(netns, code, *args, timeout=10):
+    """Runs a Python snippet in a namespace; its stdout, or None when it failed."""
+    proc = netns_exec(netns, PY, '-c', code, *[str(a) for a in args], timeout=timeout)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+@contextlib.contextmanager
+def server(netns, *cmd):
+    """A process in NETNS for the duration of the block, killed (and reaped) at its end; its stdout is a pipe."""
+    require_sandbox()
+    proc = subprocess.Popen(['ip', 'netns', 'exec', netns] + list(cmd), stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def wait_for(check, timeout=5.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def listening(netns, port, timeout=5.0):
+    """True once something listens on TCP or UDP PORT in NETNS (waits up to TIMEOUT seconds)."""
+    return wait_for(lambda: bool(netns_exec(netns, 'ss', '-Hltun', 'sport = :%d' % port).stdout.strip()), timeout)
+
+
+def echo_server(netns, port=9000):
+    """A server in NETNS that answers each TCP connection with the source address it saw (see ask)."""
+    return server(netns, PY, '-c', ECHO_SOURCE, str(port))
+
+
+def ask(netns, address, port=9000):
+    """The source address an echo_server at ADDRESS saw for a connection from NETNS; None when none answered."""
+    return python(netns, ASK, address, port)
+
+
+def http_server(netns, address, port):
+    """Python's http.server in NETNS on ADDRESS:PORT."""
+    return server(netns, PY, '-m', 'http.server', str(port), '--bind', address)
+
+
+def http_get(netns, url):
+    """The HTTP status of a GET from NETNS ('200'), None when it failed."""
+    return python(netns, HTTP_GET, url)
+
+def probe(checks=(), matrix=(), check=False, **options):
+    """Runs one linuxnet.fabric.probe task and returns its result (with 'failed', 'msg', 'results', 'matrix').
+
+    A check is a dict of the module's options, or a tuple (from, to) or (from, to, expect) of an ICMP probe; from
+    is a namespace name (None: the sandbox root). Keep `ping` for a few judges: probe never judges itself alone.
+        r = probe([('a1', '10.88.1.3'), ('a1', '10.88.2.2', 'blocked')]); assert not r['failed'], r['msg']
+    """
+    def as_dict(c):
+        if isinstance(c, dict):
+            return c
+        return {'from': c[0] or '', 'to': str(c[1]), 'expect': c[2] if len(c) > 2 else 'reach'}
+    args = dict(options, checks=[as_dict(c) for c in checks], matrix=list(matrix))
+    return run([{'name': 'probe', 'linuxnet.fabric.probe': args}], check=check)[0]
 
 
 def list_netns():

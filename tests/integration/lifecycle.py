@@ -1,6 +1,13 @@
 """The life cycle every resource module must pass, driven through Ansible inside the sandbox:
-check on fresh state -> create -> re-run -> check on converged -> modify -> check absent -> absent -> absent."""
-from harness import run, snapshot, snapshot_diff
+check on fresh state -> create -> re-run -> check on converged -> modify -> check absent -> absent -> absent.
+Every result has exactly the keys the module's RETURN documents (and Ansible's own)."""
+import ast
+
+import yaml
+
+from harness import REPO, run, snapshot, snapshot_diff
+
+ANSIBLE_KEYS = {'changed', 'failed', 'invocation', 'warnings', 'deprecations', '_task', '_status'}
 
 
 def task(module, **args):
@@ -29,15 +36,37 @@ def _mismatches(predicted, actual, path=''):
             yield path + k, v, got
 
 
+def return_keys(module):
+    """The top-level keys of the module's RETURN documentation."""
+    tree = ast.parse((REPO / 'plugins' / 'modules' / ('%s.py' % module)).read_text())
+    text = next(node.value.value for node in tree.body
+                if isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', None) == 'RETURN')
+    return set(yaml.safe_load(text))
+
+
+def assert_documented(module, result):
+    assert set(result) - ANSIBLE_KEYS == return_keys(module) - ANSIBLE_KEYS, (sorted(result), sorted(return_keys(module)))
+
+
 def predicted_matches(predicted, actual):
-    """Every value check mode predicted (it leaves out what only the kernel can know, such as a random MAC) is
-    the value the real run produced."""
-    wrong = list(_mismatches(predicted, actual))
+    """Check mode's 'after' is the real 'after', field for field: every value it predicted, and nothing left out."""
+    wrong = list(_mismatches(predicted, actual)) + [(k, None, v) for k, v in _mismatches(actual, predicted)
+                                                    if not _has(predicted, k)]
     assert not wrong, 'check mode predicted wrong values (key, predicted, actual): %s' % wrong
 
 
-def lifecycle(module, create, modify, absent, key, setup=(), verify_created=None, verify_modified=None):
-    """Runs the whole cycle for one resource; verify_* get the module result and check the kernel with ip/bridge."""
+def _has(state, path):
+    for key in path.split('.'):
+        if not isinstance(state, dict) or key not in state:
+            return False
+        state = state[key]
+    return True
+
+
+def lifecycle(module, create, modify, absent, key, setup=(), verify_created=None, verify_modified=None, empty=None):
+    """Runs the whole cycle for one resource; verify_* get the module result and check the kernel with ip/bridge.
+    'empty' is the state of nothing there (default {}; a batch module may say so otherwise)."""
+    empty = {} if empty is None else empty
     if setup:
         run(list(setup))
     before = snapshot()
@@ -49,7 +78,9 @@ def lifecycle(module, create, modify, absent, key, setup=(), verify_created=None
     assert_ok(made, True)
     assert_ok(again, False)
     assert_ok(check_again, False)
-    assert made['diff']['before'] == {} and made[key] == made['diff']['after']
+    assert made['diff']['before'] == empty and made[key] == made['diff']['after']
+    for result in (fresh, made, again):
+        assert_documented(module, result)
     predicted_matches(fresh[key], made[key])
     assert fresh['actions'] == made['actions'], (fresh['actions'], made['actions'])
     if verify_created:
@@ -71,5 +102,7 @@ def lifecycle(module, create, modify, absent, key, setup=(), verify_created=None
     assert_ok(check_gone, True)
     assert_ok(gone, True)
     assert_ok(gone_again, False)
-    assert gone['diff']['after'] == {} and gone['diff']['before']
+    assert gone['diff']['after'] == empty and gone['diff']['before'] != empty
+    for result in (changed, gone, gone_again):
+        assert_documented(module, result)
     return made, changed

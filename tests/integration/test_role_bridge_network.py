@@ -7,20 +7,18 @@ egress NAT and published ports reached from elsewhere:
     outside 198.51.100.2 --eth0==uplink-- 198.51.100.1 [host] docker0 172.17.0.1/16 -- nginx-1, nginx-2
                                                                backend 10.20.0.254/24 -- db-1 10.20.0.10, db-2
 """
-import contextlib
 import json
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-
 import harness
-from harness import REPO, ip_json, list_netns, module_python, ping, run, snapshot, snapshot_diff
+from harness import (REPO, ask, echo_server, http_get, http_server, ip_json, list_netns, listening, module_python,
+                     netns_exec, ping, run, snapshot, snapshot_diff)
 from lifecycle import task
 
 HOST = 'host'
-PY = '/usr/bin/python3'
 ROLE = 'linuxnet.fabric.bridge_network'
 SEED = dict(bridge_network_name='docker0', bridge_network_subnet='172.17.0.0/16', bridge_network_netns=HOST,
             bridge_network_endpoints=[dict(name='nginx-1'), dict(name='nginx-2')],
@@ -37,14 +35,10 @@ UPLINK = [task('netns', name=HOST, loopback_up=True), task('netns', name='outsid
 # --- running the role --------------------------------------------------------------------------------------------
 
 def role(**role_vars):
-    """include_role, wrapped so that a failure stops the role and is recorded, and the play goes on.
-
-    The harness sets ignore_errors on every top-level task, and the tasks of a dynamic include inherit it past the
-    include itself (the role would go on after a failed check). The inner block says no; the outer block's rescue
-    keeps the play going, so the next case still runs."""
+    """include_role, wrapped so that a failure stops the role and is recorded, and the play goes on (the block's
+    rescue), so the next case still runs."""
     include = {'name': 'role', 'ansible.builtin.include_role': {'name': ROLE}, 'vars': role_vars}
-    return {'name': 'case', 'block': [{'name': 'stop on error', 'block': [include], 'ignore_errors': False}],
-            'rescue': [{'name': 'rescued', 'ansible.builtin.meta': 'noop'}]}
+    return {'name': 'case', 'block': [include], 'rescue': [{'name': 'rescued', 'ansible.builtin.meta': 'noop'}]}
 
 
 def marker(i):
@@ -91,27 +85,22 @@ def changed(results):
 
 # --- reading the host --------------------------------------------------------------------------------------------
 
-def sh(netns, *cmd, **kwargs):
-    return subprocess.run(['ip', 'netns', 'exec', netns] + list(cmd), capture_output=True, text=True, check=False,
-                          **kwargs)
-
-
 def ruleset(netns=HOST):
-    proc = sh(netns, 'nft', 'list', 'ruleset')
+    proc = netns_exec(netns, 'nft', 'list', 'ruleset')
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
 
 def table_rules(netns=HOST):
     """The rules of 'inet linuxnet_fabric' as nft -j lists them ([] without the table)."""
-    proc = sh(netns, 'nft', '-j', 'list', 'table', 'inet', 'linuxnet_fabric')
+    proc = netns_exec(netns, 'nft', '-j', 'list', 'table', 'inet', 'linuxnet_fabric')
     if proc.returncode:
         return []
     return [o['rule'] for o in json.loads(proc.stdout)['nftables'] if 'rule' in o]
 
 
 def ip_forward(netns=HOST):
-    return sh(netns, 'cat', '/proc/sys/net/ipv4/ip_forward').stdout.strip()
+    return netns_exec(netns, 'cat', '/proc/sys/net/ipv4/ip_forward').stdout.strip()
 
 
 def full_snapshot():
@@ -126,50 +115,6 @@ def full_snapshot():
 def addresses(netns, dev='eth0'):
     return ['%s/%s' % (a['local'], a['prefixlen']) for a in ip_json(netns, 'addr', 'show', 'dev', dev)[0]['addr_info']
             if a['family'] == 'inet']
-
-
-def python(netns, code, *args, timeout=10):
-    """Runs a Python snippet in a namespace; its stdout, or None when it failed."""
-    proc = sh(netns, PY, '-c', code, *[str(a) for a in args], timeout=timeout)
-    return proc.stdout.strip() if proc.returncode == 0 else None
-
-
-@contextlib.contextmanager
-def server(netns, *cmd):
-    """A process in 'netns' for the duration of the block, killed (and reaped) at its end."""
-    proc = subprocess.Popen(['ip', 'netns', 'exec', netns] + list(cmd), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        yield proc
-    finally:
-        proc.kill()
-        proc.wait()
-
-
-def listening(netns, port):
-    end = time.monotonic() + 5
-    while time.monotonic() < end:
-        if sh(netns, 'ss', '-Hltn', 'sport = :%d' % port).stdout.strip():
-            return True
-        time.sleep(0.1)
-    return False
-
-
-HTTP_GET = ('import sys, urllib.request as u; '
-            'print(u.build_opener(u.ProxyHandler({})).open(sys.argv[1], timeout=2).status)')
-# Answers each TCP connection with the source address it came from, as this namespace sees it.
-ECHO_SOURCE = '''
-import socket
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", 9000))
-s.listen(8)
-while True:
-    c, a = s.accept()
-    c.sendall(a[0].encode())
-    c.close()
-'''
-ASK = 'import socket, sys; print(socket.create_connection((sys.argv[1], 9000), timeout=2).recv(64).decode())'
 
 
 # --- tests -------------------------------------------------------------------------------------------------------
@@ -225,16 +170,15 @@ def test_seed_network_check_mode_converge_and_no_change_rerun():
     assert ping('nginx-1', '172.17.0.3') and ping('nginx-2', '172.17.0.2')
     assert ping('nginx-1', '172.17.0.1') and ping('nginx-2', '172.17.0.1')
     assert ping(HOST, '172.17.0.2') and ping(HOST, '172.17.0.3')
-    with server('outside', PY, '-c', ECHO_SOURCE), \
-            server('nginx-1', PY, '-m', 'http.server', '8000', '--bind', '172.17.0.2'):
+    with echo_server('outside'), http_server('nginx-1', '172.17.0.2', 8000):
         assert listening('outside', 9000) and listening('nginx-1', 8000)
         # Egress NAT: the outside sees the host's uplink address (it has no route back to 172.17.0.0/16).
-        assert python('nginx-2', ASK, '198.51.100.2') == '198.51.100.1'
+        assert ask('nginx-2', '198.51.100.2') == '198.51.100.1'
         # The published port answers from the host namespace (to any of its addresses) and from outside.
-        assert python(HOST, HTTP_GET, 'http://172.17.0.1:8080/') == '200'
-        assert python(HOST, HTTP_GET, 'http://198.51.100.1:8080/') == '200'
-        assert python('outside', HTTP_GET, 'http://198.51.100.1:8080/') == '200'
-        assert python('outside', HTTP_GET, 'http://198.51.100.1:8081/') is None
+        assert http_get(HOST, 'http://172.17.0.1:8080/') == '200'
+        assert http_get(HOST, 'http://198.51.100.1:8080/') == '200'
+        assert http_get('outside', 'http://198.51.100.1:8080/') == '200'
+        assert http_get('outside', 'http://198.51.100.1:8081/') is None
 
 
 def test_two_networks_on_one_host_cannot_reach_each_other():
@@ -265,13 +209,15 @@ def test_two_networks_on_one_host_cannot_reach_each_other():
     assert ip_json('db-2', 'route', 'show', 'default')[0]['gateway'] == '10.20.0.254'
     comments = sorted(set(r.get('comment') for r in table_rules()))
     assert comments == ['fabric:backend:bridge', 'fabric:backend:isolate', 'fabric:backend:masquerade',
-                        'fabric:docker0:bridge', 'fabric:docker0:isolate', 'fabric:docker0:masquerade',
-                        'fabric:docker0:publish:tcp:8080']
-    # A published port of one network is not a way into it from the other.
-    with server('nginx-1', PY, '-m', 'http.server', '8000', '--bind', '172.17.0.2'):
+                        'fabric:docker0:bridge', 'fabric:docker0:hairpin', 'fabric:docker0:isolate',
+                        'fabric:docker0:localhost', 'fabric:docker0:masquerade', 'fabric:docker0:publish:tcp:8080']
+    # A published port of one network answers the other, through the host as Docker's do (issue 12), and is the
+    # only way in.
+    with http_server('nginx-1', '172.17.0.2', 8000):
         assert listening('nginx-1', 8000)
-        assert python(HOST, HTTP_GET, 'http://10.20.0.254:8080/') == '200'
-        assert python('db-1', HTTP_GET, 'http://10.20.0.254:8080/') is None
+        assert http_get(HOST, 'http://10.20.0.254:8080/') == '200'
+        assert http_get('db-1', 'http://10.20.0.254:8080/') == '200'
+        assert http_get('db-1', 'http://172.17.0.2:8000/') is None
 
 
 def endpoint_addresses(*names):
@@ -415,6 +361,6 @@ def test_playbook_and_example_inventory_build_the_seed_network():
     assert ping('nginx-1', '172.17.0.3') and ping('nginx-2', '172.17.0.2') and ping('nginx-2', '172.17.0.1')
     assert ping(host, '172.17.0.2') and ping(host, '172.17.0.3')
     assert any(r.get('comment') == 'fabric:docker0:masquerade' for r in table_rules(host))
-    with server('nginx-1', PY, '-m', 'http.server', '80', '--bind', '172.17.0.2'):
+    with http_server('nginx-1', '172.17.0.2', 80):
         assert listening('nginx-1', 80)
-        assert python(host, HTTP_GET, 'http://172.17.0.1:8080/') == '200'
+        assert http_get(host, 'http://172.17.0.1:8080/') == '200'

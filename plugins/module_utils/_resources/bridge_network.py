@@ -26,10 +26,11 @@ import ipaddress
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _files, _nsfs, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._ipam import KEYS, Family, Leases
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import kind_of, lookup
-from ansible_collections.linuxnet.fabric.plugins.module_utils._overlay import Overlay, stable_mac, stale_devices
+from ansible_collections.linuxnet.fabric.plugins.module_utils._overlay import Overlay, stale_devices
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Conflict, missing_netns
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import address
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge import Bridge
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import stable_mac
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.netns import Netns
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.network_firewall import Firewall
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.route import Route
@@ -265,6 +266,8 @@ class BridgeNetwork(object):
             if self.overlay:
                 self.mtu = self.overlay.mtu(self.mtu)
         firewall = self._firewall()
+        if self.state == 'present' and self.firewall:
+            firewall.preflight()  # a host port or the bridge another network has: refused before anything is built
         stale = stale_devices(self, self.overlay.params() if self.overlay else None)
         resources += stale
         old_bridges = [b for b in bridges if b != self.bridge or self.state == 'absent']
@@ -275,11 +278,10 @@ class BridgeNetwork(object):
         old_gateways = [ipaddress.ip_address(leases[k]) for k in ('gateway', 'gateway6') if leases.get(k)]
         old_cidrs = ['%s/%s' % (leases['gateway' + s], leases['subnet' + s].split('/')[1])
                      for s in ('', '6') if leases.get('gateway' + s) and leases.get('subnet' + s)]
-        bridge = dict(name=self.bridge, netns=self.netns, mtu=self.mtu, up=True, alias=self.mark, nodad=True,
-                      stale_addresses=old_cidrs, addresses=[f.cidr(f.gateway) for f in self.families])
-        if not self.link_exists(self.netns, self.bridge):  # chosen once; a bridge keeps its MAC
-            bridge['mac_address'] = bridge_mac(self.network, str(self.families[0].gateway))
-        resources.append(Bridge(self.nl, bridge, self.check_mode))
+        resources.append(Bridge(self.nl, dict(
+            name=self.bridge, netns=self.netns, mtu=self.mtu, up=True, alias=self.mark, nodad=True,
+            stale_addresses=old_cidrs, addresses=[f.cidr(f.gateway) for f in self.families],
+            create_mac=bridge_mac(self.network, str(self.families[0].gateway))), self.check_mode))
         if self.overlay:
             resources.append(self.overlay.device())
         for ep in self.endpoints:
@@ -288,7 +290,12 @@ class BridgeNetwork(object):
             resources += self.overlay.routed_peers(fresh=any(d.name == self.overlay.name for d in stale))
         resources += [Sysctl(self.nl, dict(netns=self.netns, name=name, value='1'), self.check_mode)
                       for name in self.forwarding()]
-        return resources + [firewall] + self._replaced_leftovers() + [
+        # The firewall's sysctls (route_localnet of the bridge, for ports on 127.0.0.1): a 1 after its rules, a 0
+        # before them (and none on a bridge made in this run: 0 is the kernel's default).
+        local = [Sysctl(self.nl, p, self.check_mode) for p in firewall.sysctls()]
+        exists = self.link_exists(self.netns, self.bridge)
+        resources += [r for r in local if r.value == '0' and exists] + [firewall] + [r for r in local if r.value == '1']
+        return resources + self._replaced_leftovers() + [
             Leases(self.nl, self.lease_file, self.lease_content(), self.check_mode)]
 
     def _replaced_leftovers(self):
@@ -386,6 +393,9 @@ class BridgeNetwork(object):
                     stale_addresses=list(self.leased.get(ep['name'], {}).values()))
         if 'mac_address' in ep:
             peer['mac_address'] = ep['mac_address']
+        else:  # chosen once, when the pair is made: unique in the network's broadcast domain (each host of an l2
+            # overlay has its own gateway), and kept while the endpoint lives
+            peer['create_mac'] = stable_mac(self.network, self.families[0].gateway, ep['name'], ep['interface'])
         # recreate: a pair this network made (its host end carries the mark) whose peer was moved or renamed,
         # or whose host end was renamed (its peer then holds the interface name), is replaced, not refused.
         resources.append(Veth(self.nl, dict(name=ep['host_interface'], netns=self.netns, master=self.bridge,

@@ -38,12 +38,12 @@ def read_learned(ipr, index):
     return sorted(found)
 
 
-def plan_forget(ipr, index, label, remotes):
-    """Ops that forget what the device learnt about VTEPs that are not among 'remotes' (a peer that left): its
-    frames would otherwise go there until the entries age out (5 minutes)."""
+def plan_forget(ipr, index, label, learnt, remotes):
+    """Ops that forget what the device learnt (read_learned) about VTEPs that are not among 'remotes' (a peer that
+    left): its frames would otherwise go there until the entries age out (5 minutes)."""
     return [Op('forget learnt fdb entry %s dst %s of %s (not a remote)' % (mac, dst, label),
                lambda mac=mac, dst=dst: ipr().fdb('del', ifindex=index(), lladdr=mac, dst=dst))
-            for mac, dst in read_learned(ipr(), index()) if dst not in remotes]
+            for mac, dst in learnt if dst not in remotes]
 
 
 def plan_flood(ipr, index, label, have, wanted):

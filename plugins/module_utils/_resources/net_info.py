@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What some network namespaces hold, read-only (the net_info module).
 
-Nothing here parses netlink itself: links are described by their kind's resource (link, bridge, veth, vxlan),
+Nothing here parses netlink itself: links are described by their kind's resource (kinds.KINDS, else link),
 addresses, routes, FDB and neighbour entries by the address, route, fdb and neighbor kinds. One socket per
 namespace (the Netlink session's), and a namespace is never created: a missing one is an error.
 
@@ -23,13 +23,10 @@ from collections import OrderedDict
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _nsfs, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import NamespaceMissing, kind_of
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import fdb, neighbor, route
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge import Bridge
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.kinds import KINDS
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import Link
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.veth import Veth
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.vxlan import Vxlan
 
 GATHER = ('links', 'addresses', 'routes', 'fdb', 'neighbors')
-KINDS = {'bridge': Bridge, 'veth': Veth, 'vxlan': Vxlan}  # any other kind: the fields every link has
 CURRENT = ''  # how the output names the namespace the module runs in
 IFF_LOOPBACK = 0x8
 LOCAL_TABLE = 255
@@ -227,7 +224,7 @@ class NetInfo(object):
         state = OrderedDict([('name', described['name']), ('index', msg['index'])])
         for key, value in described.items():
             if key not in ('name', 'netns') and (key != 'addresses' or 'addresses' in self.gather):
-                state[key] = value
+                state[key] = shown(value) if key.endswith('_netns') else value  # e.g. a macvlan's parent_netns
         if 'peer' in state:
             state['peer'] = dict(name=state['peer']['name'], netns=shown(state['peer']['netns']))
         return state

@@ -8,22 +8,39 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+from typing import Any, List, Optional, TypedDict, cast
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import kind_of, lookup, where
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Conflict, Op, missing_netns
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import Link
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import COMMON, MASTER, Field, Link, LinkState
 
 PEER_KEYS = ('name', 'netns', 'mtu', 'mac_address', 'up', 'addresses')
+PEER = Field('The other end. Required with O(state=present).', dict(type='dict', options=dict(
+    (name, dict(COMMON[name].spec)) for name in PEER_KEYS + ('purge_addresses',))), compared=False)
+
+
+class PeerState(TypedDict, total=False):
+    name: Optional[str]
+    netns: Optional[str]
+    mtu: int
+    mac_address: str
+    up: bool
+    addresses: List[str]
+
+
+class VethState(LinkState, total=False):
+    peer: PeerState
 
 
 class VethEnd(Link):
     kind = 'veth'
-    manages_addresses = True
 
 
 class Veth(VethEnd):
     """This end is the resource; the peer is found wherever it lives (through IFLA_LINK_NETNSID)."""
+    fields = dict(master=MASTER, peer=PEER)
+    module_kwargs = dict(required_if=[('state', 'present', ['peer'])])
 
     def __init__(self, nl, params, check_mode):
         super(Veth, self).__init__(nl, params, check_mode)
@@ -47,23 +64,23 @@ class Veth(VethEnd):
             return super(Veth, self).label
         return 'veth %s in %s (peer %s in %s)' % (self.name, where(self.netns), self.peer.name, where(self.peer.netns))
 
-    def describe(self, msg):
-        state = super(Veth, self).describe(msg)
+    def describe(self, msg: Any) -> VethState:
+        state = cast(VethState, super(Veth, self).describe(msg))
         if state['kind'] == 'veth':
             state['peer'] = self.describe_peer(msg)
         return state
 
-    def describe_peer(self, msg):
+    def describe_peer(self, msg: Any) -> PeerState:
         nsid = msg.get_attr('IFLA_LINK_NETNSID')
         netns = self.nl.netns_of_nsid(self.netns, nsid, hint=self.peer.netns if self.peer else None)
         if netns is False:
-            return dict(name=None, netns='(unnamed namespace, nsid %d)' % nsid)
+            return PeerState(name=None, netns='(unnamed namespace, nsid %d)' % nsid)
         found = lookup(self.ipr(netns), index=msg.get_attr('IFLA_LINK'))
         if found is None:
-            return dict(name=None, netns=netns)
+            return PeerState(name=None, netns=netns)
         end = VethEnd(self.nl, dict(name=found.get_attr('IFLA_IFNAME'), netns=netns, found=True), self.check_mode)
         state = end.describe(found)
-        return dict((k, state[k]) for k in PEER_KEYS)
+        return cast(PeerState, dict((k, state.get(k)) for k in PEER_KEYS))
 
     def plan(self, have):
         if self.state == 'absent':
@@ -114,11 +131,9 @@ class Veth(VethEnd):
         peer = self.peer
 
         def create():
-            spec = dict(ifname=peer.name)
+            spec = dict(ifname=peer.name, address=peer.create_mac())
             if 'mtu' in peer.want:
                 spec['mtu'] = peer.want['mtu']
-            if 'mac_address' in peer.want:
-                spec['address'] = peer.want['mac_address']
             fd = self.nl.ns_fd(peer.netns) if peer.netns != self.netns else None
             if fd is not None:
                 spec['net_ns_fd'] = fd
@@ -132,7 +147,7 @@ class Veth(VethEnd):
     def plan_update(self, have, creating=False):
         ops, after = super(Veth, self).plan_update(have, creating)
         if creating:
-            peer_have = dict(name=self.peer.name, netns=self.peer.netns, addresses=[], up=False)
+            peer_have = self.peer.created()
         else:
             peer_have = have['peer']
         peer_ops, peer_after = self.peer.plan_update(peer_have, creating)

@@ -8,102 +8,100 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+from typing import Any, Dict, List, Optional, cast
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate
-from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import info, lookup, where
-from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op
+from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import info, lookup
+from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, State
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import fdb
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import Field, Link, as_bool
+from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import (
+    MASTER, Field, Link, LinkState, LowerLinkField, as_bool)
 
 
 class AddressField(Field):
     """An IPv4 or IPv6 attribute pair (IFLA_VXLAN_LOCAL / IFLA_VXLAN_LOCAL6)."""
 
-    def read(self, msg):
-        return info(msg, self.attr) or info(msg, self.attr + '6')
+    def raw(self, msg: Any) -> Any:
+        return info(msg, self.attr) or info(msg, '%s6' % self.attr)
 
-    def kwargs(self, value):
-        return {self.kwarg + ('6' if ':' in value else ''): value}
+    def kwargs(self, link: Link, value: str) -> Dict[str, Any]:
+        return {'%s%s' % (self.kwarg, '6' if ':' in value else ''): value}
+
+
+def multicast(option: str, value: Any) -> str:
+    group = _validate.ip(option, value)
+    if not ipaddress.ip_address(group).is_multicast:
+        raise _validate.InvalidInput(option, value, 'must be a multicast address')
+    return group
+
+
+def unicast_list(option: str, values: List[Any]) -> List[str]:
+    remotes = _validate.unique(option, [_validate.ip(option, r) for r in values])
+    for r in remotes:
+        if ipaddress.ip_address(r).is_multicast:
+            raise _validate.InvalidInput(option, r, 'a remote VTEP must be unicast (use group for multicast)')
+    return remotes
+
+
+class VxlanState(LinkState, total=False):
+    vni: int
+    dstport: int
+    local: Optional[str]
+    group: Optional[str]
+    dev: Optional[str]
+    learning: bool
+    ttl: int
+    remotes: List[str]
 
 
 class Vxlan(Link):
     kind = 'vxlan'
-    manages_addresses = True
-    immutable = ('vni', 'dstport')
-    fields = {
-        'vni': Field('IFLA_VXLAN_ID', 'vxlan_id'),
-        'dstport': Field('IFLA_VXLAN_PORT', 'vxlan_port'),
-        'local': AddressField('IFLA_VXLAN_LOCAL', 'vxlan_local'),
-        'group': AddressField('IFLA_VXLAN_GROUP', 'vxlan_group'),
-        'learning': Field('IFLA_VXLAN_LEARNING', 'vxlan_learning', int, as_bool),
-        'ttl': Field('IFLA_VXLAN_TTL', 'vxlan_ttl'),
-    }
+    learnt = ()  # what describe() found the device learnt from received frames: [(mac, remote VTEP)]
+    module_kwargs = dict(mutually_exclusive=[('remotes', 'group')], required_if=[('state', 'present', ['vni'])])
+    fields = dict(
+        vni=Field('VXLAN network identifier, 1 to 16777215.', dict(type='int'), _validate.vni,
+                  'IFLA_VXLAN_ID', 'vxlan_id', immutable=True),
+        dstport=Field("UDP destination port. Always sent (the kernel's own default is 8472, not the IANA 4789).",
+                      dict(type='int', default=4789), _validate.port, 'IFLA_VXLAN_PORT', 'vxlan_port', immutable=True),
+        local=AddressField("Source address of the tunnel (this host's underlay address). Not managed when omitted.",
+                           dict(type='str'), _validate.ip, 'IFLA_VXLAN_LOCAL', 'vxlan_local'),
+        dev=LowerLinkField("Underlay interface. With it the kernel sets the MTU to the underlay's minus 50.",
+                           'IFLA_VXLAN_LINK', 'vxlan_link'),
+        remotes=Field('Underlay addresses of the peer VTEPs. Exactly these get a flood entry (entries of other '
+                      'remotes are removed, and so are the entries the device learnt towards other VTEPs, so that no '
+                      'frame goes to a peer that left while they age out). An empty list removes them all. Not '
+                      'managed when omitted.',
+                      dict(type='list', elements='str'), unicast_list, created=[]),
+        group=AddressField('Multicast group for flooding (usually with O(dev)). Mutually exclusive with O(remotes).',
+                           dict(type='str'), multicast, 'IFLA_VXLAN_GROUP', 'vxlan_group'),
+        learning=Field('Learn remote MAC addresses from received frames. Not managed when omitted (kernel default on).',
+                       dict(type='bool'), None, 'IFLA_VXLAN_LEARNING', 'vxlan_learning', int, as_bool, created=True),
+        ttl=Field('TTL of the outer packets, 0 to 255 (0 inherits). Not managed when omitted.', dict(type='int'),
+                  lambda o, v: _validate.in_range(o, v, 0, 255), 'IFLA_VXLAN_TTL', 'vxlan_ttl', created=0),
+        master=MASTER,
+    )
 
-    def validate(self, p):
-        want = super(Vxlan, self).validate(p)
-        want['vni'] = _validate.vni('vni', p.get('vni'))
-        want['dstport'] = _validate.port('dstport', p.get('dstport') if p.get('dstport') is not None else 4789)
-        if p.get('local') is not None:
-            want['local'] = _validate.ip('local', p['local'])
-        if p.get('group') is not None:
-            want['group'] = _validate.ip('group', p['group'])
-            if not ipaddress.ip_address(want['group']).is_multicast:
-                raise _validate.InvalidInput('group', p['group'], 'must be a multicast address')
-        if p.get('dev') is not None:
-            want['dev'] = _validate.ifname('dev', p['dev'])
-        if p.get('learning') is not None:
-            want['learning'] = p['learning']
-        if p.get('ttl') is not None:
-            want['ttl'] = _validate.in_range('ttl', p['ttl'], 0, 255)
-        if p.get('remotes') is not None:
-            remotes = [_validate.ip('remotes', r) for r in p['remotes']]
-            want['remotes'] = _validate.unique('remotes', remotes)
-            for r in remotes:
-                if ipaddress.ip_address(r).is_multicast:
-                    raise _validate.InvalidInput('remotes', r, 'a remote VTEP must be unicast (use group for multicast)')
-        return want
+    def default_mtu(self) -> Optional[int]:
+        """With a lower device the kernel takes its MTU minus the headers (50 bytes over IPv4, 70 over IPv6)."""
+        dev = self.want.get('dev')
+        if dev is None:
+            return 1500
+        found = lookup(self.ipr_here(), dev) if self.nl.exists(self.netns) else None
+        six = ':' in (self.want.get('local') or self.want.get('group') or '')
+        return found.get_attr('IFLA_MTU') - (70 if six else 50) if found is not None else None
 
-    def describe(self, msg):
-        state = super(Vxlan, self).describe(msg)
+    def describe(self, msg: Any) -> VxlanState:
+        state = cast(VxlanState, super(Vxlan, self).describe(msg))
         if state['kind'] == self.kind:
-            dev = info(msg, 'IFLA_VXLAN_LINK')
-            dev_msg = lookup(self.ipr_here(), index=dev) if dev else None
-            state['dev'] = dev_msg.get_attr('IFLA_IFNAME') if dev_msg else None
             state['remotes'] = fdb.read_flood(self.ipr_here(), msg['index'])
+            self.learnt = fdb.read_learned(self.ipr_here(), msg['index'])  # not state: it comes and goes by itself
         return state
 
-    def create_kwargs(self):
-        kwargs = super(Vxlan, self).create_kwargs()
-        for name in ('local', 'group'):
-            kwargs.pop(self.fields[name].kwarg, None)
-            if self.want.get(name):
-                kwargs.update(self.fields[name].kwargs(self.want[name]))
-        if self.want.get('dev'):
-            kwargs['vxlan_link'] = lookup(self.ipr_here(), self.want['dev'])['index']
-        return kwargs
-
-    def op_set(self, name, old, new, **kwargs):
-        if name in ('local', 'group'):
-            kwargs = dict(kind=self.kind, **self.fields[name].kwargs(new))
-        return super(Vxlan, self).op_set(name, old, new, **kwargs)
-
-    def plan_extra(self, have, after, creating):
-        ops = []
-        dev = self.want.get('dev')
-        if dev is not None and not self.missing_in_check(self.netns):
-            if lookup(self.ipr_here(), dev) is None:
-                if not self.check_mode:
-                    raise _validate.InvalidInput('dev', dev, 'no such interface in %s' % where(self.netns))
-                self.note("dev '%s' does not exist yet: assuming an earlier task creates it" % dev,
-                          ('link', self.netns, dev))
-        if dev is not None and not creating and have.get('dev') != dev:
-            ops.append(Op('set dev of %s: %s -> %s' % (self.label, have.get('dev'), dev),
-                          lambda: self.ipr_here().link('set', index=self.index(), kind=self.kind,
-                                                       vxlan_link=lookup(self.ipr_here(), dev)['index'])))
-        if 'remotes' in self.want:
-            flood, after['remotes'] = fdb.plan_flood(self.ipr_here, self.index, self.label,
-                                                     have.get('remotes'), self.want['remotes'])
-            ops.extend(flood)
-            if not creating:
-                ops.extend(fdb.plan_forget(self.ipr_here, self.index, self.label, self.want['remotes']))
+    def plan_extra(self, have: State, after: Dict[str, Any], creating: bool) -> List[Op]:
+        if 'remotes' not in self.want:
+            return []
+        ops, after['remotes'] = fdb.plan_flood(self.ipr_here, self.index, self.label, have.get('remotes'),
+                                               self.want['remotes'])
+        if not creating:
+            ops.extend(fdb.plan_forget(self.ipr_here, self.index, self.label, self.learnt, self.want['remotes']))
         return ops

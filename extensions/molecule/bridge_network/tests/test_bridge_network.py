@@ -10,12 +10,16 @@ import ipaddress
 import json
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 import testinfra
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from fabric_probe import probe  # noqa: E402  pylint: disable=wrong-import-position
 
 if "MOLECULE_INVENTORY_FILE" not in os.environ:
     pytest.skip("runs as a Molecule verifier only", allow_module_level=True)
@@ -100,15 +104,18 @@ def ping_plan():
 
 
 @functools.lru_cache(maxsize=None)
-def ping_results(name):
-    """All pings of ping_plan() on one node, at once: {(from, address): answered}."""
-    script = " ".join(
-        f"({'ip netns exec ' + ns + ' ' if ns else ''}ping -c1 -W1 -q {address} >/dev/null 2>&1 "
-        f"&& echo '{ns or '-'} {address} yes' || echo '{ns or '-'} {address} no') &"
-        for ns, address, _expected in ping_plan()) + " wait"
-    out = testinfra.get_host(f"podman://{name}").check_output(script)
-    return {(ns if ns != "-" else "", address): answer == "yes"
-            for ns, address, answer in (line.split() for line in out.splitlines())}
+def probe_results():
+    """ping_plan() on every node at once with linuxnet.fabric.probe: {(node, from, address): outcome}."""
+    plan = [{"from": ns, "to": address, "expect": "reach" if expected else "blocked"}
+            for ns, address, expected in ping_plan()]
+    results = probe({name: plan for name in NODES}, timeout=0.5)
+    return {(name, r["from"], r["to"]): r["outcome"] for name, result in results.items() for r in result["results"]}
+
+
+def ping(name, ns, address):
+    """The judge: does a raw ping from NS (or the node itself) on node NAME get an answer?"""
+    prefix = f"ip netns exec {ns} " if ns else ""
+    return testinfra.get_host(f"podman://{name}").run(f"{prefix}ping -c1 -W1 -q {address}").rc == 0
 
 
 def node_address(name):
@@ -140,16 +147,27 @@ def test_addresses_routes_and_mtu_as_declared(host, net):
 
 
 def test_endpoints_reach_each_other_the_gateway_and_the_host_reaches_them(host):
-    results = ping_results(host.backend.name)
-    wrong = [(ns or "node", address) for ns, address, expected in ping_plan() if expected and not results[ns, address]]
-    assert not wrong, f"no answer: {wrong}"
+    results = probe_results()
+    wrong = [(ns or "node", address, results[host.backend.name, ns, address]) for ns, address, expected in ping_plan()
+             if expected and results[host.backend.name, ns, address] != "reach"]
+    assert not wrong, f"not reached: {wrong}"
 
 
 def test_two_networks_cannot_reach_each_other(host):
-    results = ping_results(host.backend.name)
-    wrong = [(ns, address) for ns, address, expected in ping_plan() if not expected and results[ns, address]]
-    assert not wrong, f"answered across networks: {wrong}"
+    results = probe_results()
+    wrong = [(ns, address, results[host.backend.name, ns, address]) for ns, address, expected in ping_plan()
+             if not expected and results[host.backend.name, ns, address] != "blocked"]
+    assert not wrong, f"not blocked across networks: {wrong}"
     assert any(not expected for _ns, _address, expected in ping_plan())
+
+
+def test_ping_agrees_with_probe(host):
+    """probe never judges itself alone: raw ping on one reached and one blocked pair of each kind."""
+    results, name = probe_results(), host.backend.name
+    reached = [p for p in ping_plan() if p[2]]
+    blocked = [p for p in ping_plan() if not p[2]]
+    for ns, address, _expected in (reached[0], reached[-1], blocked[0], blocked[-1]):
+        assert ping(name, ns, address) == (results[name, ns, address] == "reach"), (name, ns, address)
 
 
 def test_nat_rules_in_the_collections_table(host):

@@ -13,12 +13,16 @@ import ipaddress
 import json
 import os
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import testinfra
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from fabric_probe import probe  # noqa: E402  pylint: disable=wrong-import-position
 
 if "MOLECULE_INVENTORY_FILE" not in os.environ:
     pytest.skip("runs as a Molecule verifier only", allow_module_level=True)
@@ -111,18 +115,26 @@ def test_pyroute2_matches_image():
 
 @pytest.mark.parametrize("ov", OVERLAYS, ids=IDS)
 def test_every_endpoint_reaches_every_other_across_hosts_also_at_the_mtu(ov):
-    """Plain pings and DF pings of MTU-28 bytes (the largest that fits), from every endpoint to every other."""
+    """linuxnet.fabric.probe on every member, from each of its endpoints to every other endpoint: plain, and with
+    DF at the endpoint's MTU (the largest packet that fits, never fragmented). ping judges one DF pair across hosts
+    (it fits, one byte more does not) and the host that left."""
     eps = {ns: (name, eth0) for name in MEMBERS for ns, eth0 in endpoints(name, ov).items()}
     assert len(eps) == 2 * len(MEMBERS), sorted(eps)
+    checks = {name: [] for name in MEMBERS}
+    for ns, (src, eth0) in eps.items():
+        for to_ns, (_dst, to) in eps.items():
+            if to_ns != ns:
+                checks[src] += [{"from": ns, "to": address(to)},
+                                {"from": ns, "to": address(to), "size": eth0["mtu"], "df": True}]
+    results = probe(checks, count=2)
+    failed = {name: r["msg"] for name, r in results.items() if r.get("failed")}
+    assert not failed, failed
+    assert sum(len(r["results"]) for r in results.values()) == 2 * len(eps) * (len(eps) - 1)
 
-    def pings(name):
-        lines = [f"ip netns exec {ns} ping -n -q -c1 -W1 {flags} {address(to)} >/dev/null 2>&1 || echo {ns}:{tag}{to_ns}"
-                 for ns, (src, eth0) in eps.items() if src == name for to_ns, (_dst, to) in eps.items() if to_ns != ns
-                 for flags, tag in (("", ""), (f"-M do -s {eth0['mtu'] - 28}", "DF:"))]
-        return out(name, "\n".join(lines)).split()
-
-    lost = [x for found in each(pings, MEMBERS).values() for x in found]
-    assert not lost, f"lost pings (from:to): {lost}"
+    (ns, (src, eth0)), (_to_ns, (_dst, to)) = list(eps.items())[0], list(eps.items())[-1]
+    df_ping = f"ip netns exec {ns} ping -n -q -c1 -W1 -M do -s %d {address(to)}"
+    assert run(src, df_ping % (eth0["mtu"] - 28)).rc == 0, (ns, address(to))
+    assert run(src, df_ping % (eth0["mtu"] - 27)).rc != 0, (ns, address(to))
     if LEFT:  # the host that left still has its overlays, but the others drop its packets
         ns, target = next(iter(endpoints(LEFT, ov))), address(next(iter(eps.values()))[1])
         assert run(LEFT, f"ip netns exec {ns} ping -n -q -c2 -W1 {target}").rc != 0, f"{LEFT}/{ns} reached {target}"
