@@ -171,7 +171,7 @@ def _how(doc: str, spec: Dict[str, Any], check: Optional[Check] = None) -> Field
 
 # The options every link module has, in the order they are checked (their docs: doc_fragments/common.py).
 COMMON = dict(
-    name=_how('Interface name, 1 to 15 bytes, without C(/), C(:) or whitespace.',
+    name=_how('Interface name, 1 to 15 bytes of printable ASCII, without C(/), C(:), C(%) or whitespace.',
               dict(type='str', required=True), _validate.ifname),
     netns=_how('Name of the network namespace (as in C(ip netns), a file under C(/run/netns)) to work in.',
                _specs.NETNS, _validate.netns),
