@@ -11,7 +11,7 @@
     server(netns, *cmd), echo_server(netns), http_server(netns, address, port)   processes for a block's duration
     ask(netns, address), http_get(netns, url), python(netns, code, *args), listening(netns, port), wait_for(check)
     cleanup()                               delete all named netns and all links but lo
-    http_get(url, netns=None, pid=None)     the body served at URL, fetched from a netns or a process's netns
+    http_body(url, netns=None, pid=None)    the body served at URL, fetched from a netns or a process's netns
     Podman()                                a private podman in the sandbox: containers running an HTTP server
 """
 from __future__ import annotations
@@ -519,7 +519,7 @@ def cleanup():
 
 # ---------------------------------------------------------------- traffic and containers
 
-def http_get(url, netns=None, pid=None, timeout=10):
+def http_body(url, netns=None, pid=None, timeout=10):
     """The body served at URL (None if nothing answers), fetched from netns NETNS or from the netns of process
     PID (neither: the sandbox root)."""
     require_sandbox()
@@ -606,7 +606,7 @@ class Podman:
         pid = self.pid(name)
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
-            if http_get('http://127.0.0.1/', pid=pid, timeout=1) == 'hello from %s\n' % name:
+            if http_body('http://127.0.0.1/', pid=pid, timeout=1) == 'hello from %s\n' % name:
                 return pid
             time.sleep(0.1)
         raise AssertionError('container %s does not serve' % name)

@@ -11,7 +11,7 @@ import os
 import subprocess
 import time
 
-from harness import http_get, run, snapshot, snapshot_diff
+from harness import http_body, run, snapshot, snapshot_diff
 from lifecycle import checked, predicted_matches, task
 from test_role_bridge_network import (HOST, UPLINK, apply, changed, converge, failures, full_snapshot,
                                       table_rules)
@@ -70,9 +70,9 @@ def test_container_attached_by_the_role(podman):
     assert inside(web) == {'lo': ['127.0.0.1/8'], 'eth0': ['10.30.0.2/24']}
 
     # From another endpoint, from the host, and through the published port from outside.
-    assert http_get('http://10.30.0.2/', netns='client') == HELLO % 'web'
-    assert http_get('http://10.30.0.2/', netns=HOST) == HELLO % 'web'
-    assert http_get('http://198.51.100.1:8080/', netns='outside') == HELLO % 'web'
+    assert http_body('http://10.30.0.2/', netns='client') == HELLO % 'web'
+    assert http_body('http://10.30.0.2/', netns=HOST) == HELLO % 'web'
+    assert http_body('http://198.51.100.1:8080/', netns='outside') == HELLO % 'web'
 
     # Stopped: one clear line naming the endpoint and the container, in check mode too; nothing changes.
     podman.stop('web')
@@ -95,7 +95,7 @@ def test_container_attached_by_the_role(podman):
         converge(made)['network']['endpoints']['web']['host_interface'], web) in actions, actions
     assert "add address 10.30.0.2/24 to eth0 in netns '/proc/%d/ns/net'" % web in actions, actions
     assert inside(web) == {'lo': ['127.0.0.1/8'], 'eth0': ['10.30.0.2/24']}
-    assert http_get('http://198.51.100.1:8080/', netns='outside') == HELLO % 'web'
+    assert http_body('http://198.51.100.1:8080/', netns='outside') == HELLO % 'web'
 
     # Removed: refused while the container runs in it (its PID and command named), then forced.
     attached_state = host_state()
@@ -121,7 +121,7 @@ def test_docker_cli_unknown_container_stopped_container_gone_with_absent(podman)
     net = dict(NET, bridge_network_container_runtime='docker', bridge_network_published_ports=[],
                bridge_network_endpoints=[dict(name='api', container='api')])
     made, = apply(net)
-    assert failures(made) == [] and http_get('http://10.30.0.2/', netns=HOST) == HELLO % 'api'
+    assert failures(made) == [] and http_body('http://10.30.0.2/', netns=HOST) == HELLO % 'api'
     assert inside(api)['eth0'] == ['10.30.0.2/24']
 
     # An unknown container: one line, naming what each runtime asked said.
@@ -154,7 +154,7 @@ def test_container_on_an_overlay(podman):
     results = run([underlay, overlay])
     assert [r['msg'] for r in results if r['failed']] == []
     address = inside(db)['eth0'][0]
-    assert address.startswith('10.244.0.') and http_get('http://%s/' % address.split('/')[0], netns=HOST) == \
+    assert address.startswith('10.244.0.') and http_body('http://%s/' % address.split('/')[0], netns=HOST) == \
         HELLO % 'db'
 
 
