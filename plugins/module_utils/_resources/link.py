@@ -205,8 +205,10 @@ class Link(Resource):
     def __init__(self, nl: Any, params: Dict[str, Any], check_mode: bool, prefix: str = '') -> None:
         super(Link, self).__init__(nl, params, check_mode)
         self.prefix = prefix  # option path in messages, e.g. 'peer.'
-        name = params.get('name')  # 'found': read from the kernel (net_info, a veth's peer), so taken as it is
-        self.name = name if params.get('found') else COMMON['name'].value(prefix + 'name', name)  # type: str
+        if params.get('found'):  # read from the kernel (net_info, a veth's peer): taken as it is
+            self.name = params['name']  # type: str
+        else:
+            self.name = COMMON['name'].value(prefix + 'name', params.get('name'))
         self.netns = COMMON['netns'].value(prefix + 'netns', params.get('netns'))  # type: Optional[str]
         self.state = params.get('state') or 'present'  # type: str
         self.recreate = params.get('recreate') or False  # type: bool
