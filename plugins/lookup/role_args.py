@@ -103,7 +103,8 @@ def bridge_params(v, pids):
              purge=v['bridge_network_purge_endpoints'], force=v['bridge_network_force'], state=v['bridge_network_state'],
              masquerade=v['bridge_network_masquerade'], masquerade6=v['bridge_network_masquerade6'],
              isolate=v['bridge_network_isolate'], published_ports=v['bridge_network_published_ports'],
-             persist_root=v['bridge_network_persist_root'], replaces=v['bridge_network_replaces'])
+             persist=v['bridge_network_persist'], persist_root=v['bridge_network_persist_root'],
+             replaces=v['bridge_network_replaces'])
     for key in ('subnet', 'gateway', 'ip_range', 'subnet6', 'gateway6', 'ip_range6'):
         p[key] = blank(v['bridge_network_' + key])
     return p
@@ -115,8 +116,8 @@ def overlay_params(v, plan, host, pids):
              mtu=v['overlay_network_mtu'] or None, endpoints=endpoints(v['overlay_network_endpoints'], pids),
              purge=v['overlay_network_purge_endpoints'], force=v['overlay_network_force'], state=v['overlay_network_state'],
              masquerade=v['overlay_network_masquerade'], masquerade6=v['overlay_network_masquerade6'],
-             published_ports=v['overlay_network_published_ports'], persist_root=v['overlay_network_persist_root'],
-             replaces=v['overlay_network_replaces'])
+             published_ports=v['overlay_network_published_ports'], persist=v['overlay_network_persist'],
+             persist_root=v['overlay_network_persist_root'], replaces=v['overlay_network_replaces'])
     for key in ('subnet', 'gateway', 'ip_range', 'subnet6', 'gateway6', 'ip_range6'):
         p[key] = me.get(key)
     if p['state'] == 'present':

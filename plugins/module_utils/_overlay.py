@@ -111,10 +111,9 @@ class Overlay(object):
         most = dev_mtu - self.overhead
         if wanted is not None and wanted > most:
             raise _validate.InvalidInput('mtu', wanted, 'too large for the overlay: %s has MTU %d and VXLAN over IPv%d '
-                                         'adds %d bytes, so at most %d' % (self.dev, dev_mtu, self.version,
-                                                                          self.overhead, most))
+                                         'adds %d bytes, so at most %d'
+                                         % (self.dev, dev_mtu, self.version, self.overhead, most))
         return wanted or most
-
 
     # --- the resources ---------------------------------------------------------------------------
     def params(self):

@@ -236,10 +236,12 @@ def module_main(argument_spec, resource_class, result_key, **module_kwargs):
 def batch_main(argument_spec, batch_class, result_key, **module_kwargs):
     """The body of a module that converges many resources in one run (one socket per namespace).
     batch_class(nl, params, check_mode) validates everything first, then offers resources() and
-    summarize(results) -> (before, after)."""
+    summarize(results) -> (before, after), and may collect warnings for the user in batch.warnings."""
     def body(nl, module):
         batch = batch_class(nl, module.params, module.check_mode)
         results = converge(batch.resources(), module.check_mode)
         before, after = batch.summarize(results)
+        for warning in getattr(batch, 'warnings', []):
+            module.warn(warning)
         return (any(r['changed'] for r in results), [a for r in results for a in r['actions']], before, after)
     _run(argument_spec, body, result_key, module_kwargs)

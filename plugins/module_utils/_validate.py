@@ -254,3 +254,56 @@ def network_name(option, value):
         raise InvalidInput(option, value, "a network name is 1 to 64 letters, digits, '_', '.' or '-', starting with "
                                           "a letter or digit")
     return value
+
+
+# --- Persistence (the bridge_network module's persist, and the state files the boot-time runner reads) ---------
+
+_TRUE, _FALSE = ('true', 'yes', 'on', '1'), ('false', 'no', 'off', '0')
+
+
+def persist(option, value):
+    """true, false or 'auto' (Ansible's spellings of booleans accepted: yes/no, on/off, 1/0)."""
+    text = str(value).lower() if isinstance(value, (bool, int, str)) else None
+    if text in _TRUE or text in _FALSE or text == 'auto':
+        return 'auto' if text == 'auto' else text in _TRUE
+    raise InvalidInput(option, value, 'expected true, false or auto')
+
+
+def absolute_path(option, value):
+    if not isinstance(value, str) or not value.startswith('/') or '\x00' in value:
+        raise InvalidInput(option, value, 'expected an absolute path')
+    return os.path.normpath(value)
+
+
+_TYPES = dict(str=str, path=str, int=int, bool=bool, list=list, dict=dict)
+
+
+def against_spec(spec, values, prefix=''):
+    """'values' (parameters read from a file, as a module got them) checked against an Ansible argument spec, strictly
+    (no conversion): no unknown option, every value of its type and among its choices, required ones given. Returns
+    them with the defaults filled in."""
+    if not isinstance(values, dict):
+        raise InvalidInput(prefix.rstrip('.') or 'parameters', values, 'expected a mapping of options')
+    for name in sorted(set(values) - set(spec)):
+        raise InvalidInput(prefix + name, values[name], 'not an option (one of: %s)' % ', '.join(sorted(spec)))
+    return dict((name, _spec_value(opt, values.get(name), prefix + name)) for name, opt in spec.items())
+
+
+def _spec_value(opt, value, option):
+    kind = opt.get('type', 'str')
+    if value is None:
+        if opt.get('required'):
+            raise InvalidInput(option, None, 'required')
+        return list(opt['default']) if isinstance(opt.get('default'), list) else opt.get('default')
+    if kind != 'raw' and (not isinstance(value, _TYPES[kind]) or kind == 'int' and isinstance(value, bool)):
+        raise InvalidInput(option, value, 'expected a %s' % kind)
+    if opt.get('choices') and value not in opt['choices']:
+        raise InvalidInput(option, value, 'expected one of %s' % ', '.join(opt['choices']))
+    if kind == 'dict' and opt.get('options'):
+        return against_spec(opt['options'], value, option + '.')
+    if kind == 'list' and opt.get('options'):
+        return [against_spec(opt['options'], item, '%s[%d].' % (option, i)) for i, item in enumerate(value)]
+    if kind == 'list' and opt.get('elements'):
+        return [_spec_value(dict(type=opt['elements'], required=True), item, '%s[%d]' % (option, i))
+                for i, item in enumerate(value)]
+    return value

@@ -18,7 +18,7 @@ description:
   - A network is IPv4 (O(subnet)), IPv6 (O(subnet6)) or dual-stack (both). IPv6 addresses are added without
     duplicate address detection (C(nodad)), so they are usable as soon as the task returns.
   - Addresses not given are assigned from O(ip_range) (O(ip_range6)), lowest free first. An endpoint keeps its
-    address while it lies in the range: the one its interface has, else its lease. The gateway and addresses in
+    address while it lies in the range (the one its interface has, else its lease). The gateway and addresses in
     use are never given out. Leases are kept in C(PERSIST_ROOT/var/lib/linuxnet-fabric/) (mode 0600), so a fresh
     namespace (after a reboot, or a restarted container) gets its address back.
   - An endpoint is a named namespace (created when missing), or an existing one given by O(endpoints[].netns_path)
@@ -28,12 +28,13 @@ description:
     refuse to take the interface of a namespace in which processes run unless O(force=true). An address it gave
     before and gives no more is removed; addresses someone else added are left alone. The addresses of the
     interfaces it made are exactly the ones it assigns.
-  - The firewall is part of the network (O(firewall)): egress masquerade, isolation from the collection's other
+  - The firewall is part of the network (O(firewall)), with egress masquerade, isolation from the collection's other
     networks and published ports, as nftables rules in the collection's own table (see
     M(linuxnet.fabric.network_firewall)), and the forwarding sysctls of the host namespace (IPv4 when the network
     masquerades, publishes ports or routes an l3 overlay; IPv6 whenever it has IPv6).
   - With O(vxlan), the network spans hosts (the role M(linuxnet.fabric.overlay_network) plans it from the
-    inventory): a VXLAN device bridged with every peer (C(l2)) or routed to each peer's subnet (C(l3)).
+    inventory), with a VXLAN device bridged with every peer (C(l2)) or routed to each peer's subnet (C(l3)).
+  - With O(persist), the network comes back after a reboot without Ansible, by a systemd unit that runs the same engine.
   - Used by the roles M(linuxnet.fabric.bridge_network) and M(linuxnet.fabric.overlay_network).
 options:
   network:
@@ -126,8 +127,29 @@ options:
     type: list
     elements: str
     default: []
+  persist:
+    description:
+      - Bring the network back after a reboot, without Ansible, by the same engine. The run also installs the engine
+        (these module_utils as a plain Python package, versioned) under C(/usr/local/lib/linuxnet-fabric/), the runner
+        C(/usr/local/sbin/linuxnet-fabric-apply), the network's state file C(/etc/linuxnet-fabric/NETWORK.json) (the
+        module's parameters with every address it assigned written in; mode 0600) and the systemd unit
+        C(linuxnet-fabric@.service), whose instance C(linuxnet-fabric@NETWORK.service) it enables (not starts). With
+        O(vxlan) the instance is also ordered after C(network-online.target). At boot the runner converges the network
+        as this module would; endpoints given by O(endpoints[].pid) or O(endpoints[].netns_path) are skipped (their
+        containers are gone) and keep their addresses.
+      - Inside a namespace that plays the host (O(netns)), the files are named C(NETWORK@NETNS), as the leases.
+      - V(auto) is V(true) when systemd is the host's init (C(/run/systemd/system) exists) and O(netns) is not set;
+        without systemd it is V(false) and the module warns. V(true) without systemd writes the files, does not enable
+        the unit, and warns.
+      - V(false), and O(state=absent), remove the network's state file and unit instance; the engine, the runner and
+        the unit go with the last state file.
+      - "Accepts V(true), V(false) or V(auto)."
+    type: raw
+    default: false
   persist_root:
-    description: Prefix of the directory the address leases are kept in (V(/) means C(/var/lib/linuxnet-fabric)).
+    description:
+      - Prefix of every file the module keeps (V(/) means C(/var/lib/linuxnet-fabric) for the address leases, and
+        the paths in O(persist)). A test may point it at a temporary directory. Must be absolute.
     type: path
     default: /
   firewall:
@@ -198,7 +220,7 @@ options:
       mode:
         description:
           - V(l2) bridges the VXLAN device (one subnet for all hosts, one flood entry per peer, learning).
-          - V(l3) routes (flannel's scheme): the device holds this host's VTEP address (its subnet's own address),
+          - V(l3) routes (flannel's scheme); the device holds this host's VTEP address (its subnet's own address),
             and per peer an FDB entry, a permanent neighbour and a route to the peer's subnet.
         type: str
         choices: [l2, l3]
@@ -260,6 +282,15 @@ EXAMPLES = r'''
       - name: web-1
         pid: "{{ web_container_pid }}"
 
+- name: A network that comes back after a reboot (systemd unit linuxnet-fabric@db.service)
+  linuxnet.fabric.bridge_network:
+    network: db
+    bridge: br-db
+    subnet: 172.19.0.0/16
+    persist: true
+    endpoints:
+      - name: db-1
+
 - name: Remove everything the network made
   linuxnet.fabric.bridge_network:
     network: default
@@ -296,6 +327,9 @@ network:
       description: By endpoint name, C(address) and C(address6) (with prefix, null when the network has no such
         family), C(interface), C(host_interface), C(mac_address), C(netns) (its namespace, a name or a path).
       type: dict
+    persisted:
+      description: The parameters the network's state file holds (see O(persist)); null when it is not persisted.
+      type: dict
   sample: {bridge: {name: docker0, addresses: ["172.17.0.1/16"]}, endpoints: {nginx-1: {address: 172.17.0.2/16,
            address6: null, interface: eth0, host_interface: veth1f3a9c2e, mac_address: "02:42:ac:11:00:02",
            netns: nginx-1}}}
@@ -303,60 +337,11 @@ network:
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import batch_main
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge_network import BridgeNetwork
+from ansible_collections.linuxnet.fabric.plugins.module_utils._specs import BRIDGE_NETWORK
 
 
 def main():
-    batch_main(dict(
-        network=dict(type='str', required=True),
-        bridge=dict(type='str', required=True),
-        netns=dict(type='str'),
-        subnet=dict(type='str'),
-        gateway=dict(type='str'),
-        ip_range=dict(type='str'),
-        subnet6=dict(type='str'),
-        gateway6=dict(type='str'),
-        ip_range6=dict(type='str'),
-        mtu=dict(type='int'),
-        endpoints=dict(type='list', elements='dict', default=[], options=dict(
-            name=dict(type='str', required=True),
-            netns_path=dict(type='str'),
-            pid=dict(type='int'),
-            address=dict(type='str'),
-            address6=dict(type='str'),
-            interface=dict(type='str', default='eth0'),
-            mac_address=dict(type='str'),
-        ), mutually_exclusive=[('netns_path', 'pid')]),
-        purge=dict(type='bool', default=False),
-        force=dict(type='bool', default=False),
-        replaces=dict(type='list', elements='str', default=[]),
-        persist_root=dict(type='path', default='/'),
-        firewall=dict(type='bool', default=True),
-        masquerade=dict(type='bool', default=True),
-        masquerade6=dict(type='bool', default=False),
-        isolate=dict(type='bool', default=True),
-        published_ports=dict(type='list', elements='dict', default=[], options=dict(
-            endpoint=dict(type='str', required=True),
-            port=dict(type='raw', required=True),
-            host_port=dict(type='raw'),
-            protocol=dict(type='str', default='tcp', choices=['tcp', 'udp']),
-            host_ip=dict(type='str'),
-        )),
-        vxlan=dict(type='dict', options=dict(
-            vni=dict(type='int', required=True),
-            port=dict(type='int', default=4789),
-            name=dict(type='str'),
-            local=dict(type='str', required=True),
-            dev=dict(type='str'),
-            mode=dict(type='str', default='l2', choices=['l2', 'l3']),
-            restrict_peers=dict(type='bool', default=True),
-            peers=dict(type='list', elements='dict', default=[], options=dict(
-                underlay=dict(type='str', required=True),
-                subnet=dict(type='str'),
-                subnet6=dict(type='str'),
-            )),
-        )),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    ), BridgeNetwork, 'network')
+    batch_main(BRIDGE_NETWORK, BridgeNetwork, 'network')
 
 
 if __name__ == '__main__':

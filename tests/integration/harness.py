@@ -339,6 +339,7 @@ def http_get(netns, url):
     """The HTTP status of a GET from NETNS ('200'), None when it failed."""
     return python(netns, HTTP_GET, url)
 
+
 def probe(checks=(), matrix=(), check=False, **options):
     """Runs one linuxnet.fabric.probe task and returns its result (with 'failed', 'msg', 'results', 'matrix').
 

@@ -113,7 +113,7 @@ def test_renamed_interface_and_bridge_leave_nothing_behind():
 
 def _sleeper():
     proc = subprocess.Popen(['unshare', '--net', 'sleep', '600'])
-    for _ in range(100):  # until unshare has exec'd sleep in its new namespace
+    for _attempt in range(100):  # until unshare has exec'd sleep in its new namespace
         if os.readlink('/proc/%d/ns/net' % proc.pid) != os.readlink('/proc/self/ns/net'):
             return proc
         subprocess.run(['sleep', '0.02'], check=True)
@@ -164,7 +164,7 @@ def test_purge_refuses_an_endpoint_in_use_unless_forced():
     run([net(endpoints=eps('u-1', 'u-2'))])
     busy = subprocess.Popen(['ip', 'netns', 'exec', 'u-2', 'sleep', '600'])
     try:
-        for _ in range(100):
+        for _attempt in range(100):
             if os.path.exists('/proc/%d/ns/net' % busy.pid) and os.stat('/proc/%d/ns/net' % busy.pid).st_ino == \
                     os.stat('/run/netns/u-2').st_ino:
                 break

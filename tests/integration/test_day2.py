@@ -119,8 +119,9 @@ def test_change(change, mode, tmp_path):
 
     edit, kept, check = CHANGES[change]
     if change == 'mode':
-        edit = lambda lab: group_vars(lab, overlay_network_mode='l3' if mode == 'l2' else 'l2')  # noqa: E731
-    edit(lab)
+        group_vars(lab, overlay_network_mode='l3' if mode == 'l2' else 'l2')
+    else:
+        edit(lab)
     changed = save(lab, tmp_path / 'changed.yml')
     hosts = hosts_of(lab)
     run_role(changed, hosts)
@@ -175,4 +176,30 @@ def test_renaming_without_replaces_is_refused_and_changes_nothing(tmp_path):
     assert all(r['failed'] == 1 and r['changed'] == 0 for r in recap.values()), output
     messages = [str(r.get('msg')) for r in results if r['failed']]
     assert all('belongs to network ov0' in m and 'replaces: [ov0]' in m for m in messages), messages
+    assert shape(lab_namespaces()) == built
+
+
+def test_numbers_from_the_command_line_are_numbers(tmp_path):
+    """-e key=value gives strings: the role takes them as its argument spec says (the VNI crashed the plan before)."""
+    inventory = make_lab(tmp_path, 'l3')
+    run_role(inventory, HOSTS)
+    args = ('-e', 'overlay_network_vni=43', '-e', 'overlay_network_mtu=1400', '-e', 'overlay_network_host_prefix=24',
+            '-e', 'overlay_network_restrict_peers=yes')
+    run_role(inventory, HOSTS, *args)
+    assert all([d['ifname'] for d in ip_json('lab-' + h, 'link', 'show', 'type', 'vxlan')] == ['vx43'] for h in HOSTS)
+    assert ip_json('lab-h2', 'link', 'show', 'vx43')[0]['mtu'] == 1400
+    assert_full_mesh(HOSTS)
+    assert all(r['changed'] == 0 for r in run_role(inventory, HOSTS, *args).values())
+
+
+def test_a_pin_on_a_slice_another_host_holds_is_refused_naming_both(tmp_path):
+    inventory = make_lab(tmp_path, 'l3')
+    run_role(inventory, HOSTS)
+    built = shape(lab_namespaces())
+    lab = load(inventory)
+    overlay_hosts(lab)['h3']['overlay_network_host_subnet'] = '10.244.0.0/24'  # h1's
+    recap, results, output = playbook('overlay_network.yml', save(lab, tmp_path / 'pinned.yml'))
+    assert all(r['failed'] == 1 and r['changed'] == 0 for r in recap.values()), output
+    messages = set(str(r.get('msg')) for r in results if r['failed'])
+    assert len(messages) == 1 and "host 'h1'" in str(messages) and "host 'h3'" in str(messages), messages
     assert shape(lab_namespaces()) == built

@@ -17,6 +17,7 @@ from lab import (BRIDGE, FLOOD, PORT, UNDERLAY, VNI, VX, assert_full_mesh, asser
 
 ROGUE = '10.244.250.1'  # the outsider's address on its rogue VTEP
 
+
 # --- the rogue VTEP ------------------------------------------------------------------------------------------------
 
 def rogue_vtep(mode):

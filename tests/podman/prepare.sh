@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Podman + Molecule prerequisites for linuxnet.fabric on Debian 12 (run as root). Idempotent: a second run
 # only checks (under a second). Everything it writes lives in <repo>/.cache (git-ignored) and in
-# podman's image store (the two images below).
+# podman's image store (the images below).
 #
 #   tests/podman/prepare.sh            # ensure everything, print the environment to use
 #   eval "$(tests/podman/prepare.sh --env)"   # same, but only print `export ...` lines (for eval)
-#   FORCE=1 tests/podman/prepare.sh    # rebuild both images and re-extract the collection
+#   FORCE=1 tests/podman/prepare.sh    # rebuild the images and re-extract the collection
 #
 # Makes:
 #   .cache/podman/containers.conf                  runc runtime, ulimits under the hard limit, netns=none
@@ -13,6 +13,7 @@
 #   .cache/collections/ansible_collections/linuxnet/fabric -> ../../../.. (this working tree)
 #   localhost/fabric-node:07   debootstrap minbase bookworm + python3 iproute2 ... python3-pyroute2 (0.7.2)
 #   localhost/fabric-node:09   :07 + pyroute2 0.9.x in /usr/local/lib/python3.11/dist-packages (shadows 0.7.2)
+#   localhost/fabric-node:systemd-07, :systemd-09   the same plus systemd, which runs as PID 1 (CMD /sbin/init)
 #
 # Knobs (env): DEBIAN_MIRROR (default: the machine's apt mirror for bookworm), PYROUTE2_09 (default 0.9.7),
 # ANSIBLE_WHEEL_VERSION (default 12.3.0 -> containers.podman 1.18.0), FORCE=1.
@@ -76,6 +77,9 @@ if [ -z "${DEBIAN_MIRROR:-}" ]; then
 fi
 recipe07=$(printf 'bookworm minbase %s' "$pkgs07" | sha256sum | cut -c1-12)
 recipe09=$(printf '%s pyroute2==%s' "$recipe07" "$PYROUTE2_09" | sha256sum | cut -c1-12)
+pkgs_systemd=systemd,systemd-sysv
+recipe_sd07=$(printf 'bookworm minbase %s,%s' "$pkgs07" "$pkgs_systemd" | sha256sum | cut -c1-12)
+recipe_sd09=$(printf '%s pyroute2==%s' "$recipe_sd07" "$PYROUTE2_09" | sha256sum | cut -c1-12)
 
 image_recipe() { podman image inspect --format '{{ index .Labels "fabric.recipe" }}' "$1" 2>/dev/null || true; }
 # Debian's 0.7.2 says pyroute2.__version__ == "unknown": ask the package metadata of the module actually imported.
@@ -95,48 +99,69 @@ cleanup() {
 }
 trap cleanup EXIT
 
-rebuilt07=0
-if [ "$FORCE" = 1 ] || [ "$(image_recipe localhost/fabric-node:07)" != "$recipe07" ]; then
-  log "building localhost/fabric-node:07 (debootstrap from $DEBIAN_MIRROR, ~1-2 min)"
+# debootstrap_image TAG PACKAGES RECIPE CMD: a minbase bookworm with PACKAGES, imported as TAG.
+debootstrap_image() {
+  log "building $1 (debootstrap from $DEBIAN_MIRROR, ~1-2 min)"
   t0=$SECONDS
-  debootstrap --variant=minbase --include="$pkgs07" bookworm "$work/rootfs" "$DEBIAN_MIRROR" \
+  debootstrap --variant=minbase --include="$2" bookworm "$work/rootfs" "$DEBIAN_MIRROR" \
     >"$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log" >&2; die "debootstrap failed"; }
   rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
   tar -C "$work/rootfs" -c . | podman import -q \
-    --change 'CMD ["sleep", "infinity"]' \
-    --change "LABEL fabric.recipe=$recipe07" \
+    --change "CMD $4" \
+    --change "LABEL fabric.recipe=$3" \
     --change "LABEL fabric.pyroute2=debian" \
-    - localhost/fabric-node:07 >/dev/null
+    - "$1" >/dev/null
   rm -rf --one-file-system "$work/rootfs"
-  rebuilt07=1
-  log "built localhost/fabric-node:07 in $((SECONDS - t0)) s"
-fi
+  log "built $1 in $((SECONDS - t0)) s"
+}
 
-if [ "$FORCE" = 1 ] || [ $rebuilt07 = 1 ] || [ "$(image_recipe localhost/fabric-node:09)" != "$recipe09" ]; then
-  log "building localhost/fabric-node:09 (pyroute2==$PYROUTE2_09 over :07)"
+# pyroute2_09_image BASE TAG RECIPE: BASE + pyroute2 $PYROUTE2_09 in /usr/local/lib/python3.11/dist-packages.
+pyroute2_09_image() {
+  log "building $2 (pyroute2==$PYROUTE2_09 over $1)"
   t0=$SECONDS
-  mkdir -p "$work/ctx"
-  "$py" -m pip install -q --no-deps --target "$work/ctx/site" "pyroute2==$PYROUTE2_09" >&2
-  rm -rf "$work/ctx/site/bin"
-  cat >"$work/ctx/Containerfile" <<EOF
-FROM localhost/fabric-node:07
-COPY site/ /usr/local/lib/python3.11/dist-packages/
-LABEL fabric.recipe=$recipe09 fabric.pyroute2=$PYROUTE2_09
-EOF
+  if [ ! -d "$work/ctx/site" ]; then
+    mkdir -p "$work/ctx"
+    "$py" -m pip install -q --no-deps --target "$work/ctx/site" "pyroute2==$PYROUTE2_09" >&2
+    rm -rf "$work/ctx/site/bin"
+  fi
+  printf 'FROM %s\nCOPY site/ /usr/local/lib/python3.11/dist-packages/\nLABEL fabric.recipe=%s fabric.pyroute2=%s\n' \
+    "$1" "$3" "$PYROUTE2_09" >"$work/ctx/Containerfile"
   # COPY only (no RUN) and --network=none: the build never starts a container or touches a network.
-  podman build -q --pull=never --network=none -t localhost/fabric-node:09 "$work/ctx" >/dev/null
-  log "built localhost/fabric-node:09 in $((SECONDS - t0)) s"
-  podman image prune -f >/dev/null   # drop the untagged previous :09/:07 if any were replaced
-fi
+  podman build -q --pull=never --network=none -t "$2" "$work/ctx" >/dev/null
+  log "built $2 in $((SECONDS - t0)) s"
+}
 
-if [ $rebuilt07 = 1 ] || [ "$FORCE" = 1 ] || [ ! -f "$cache/podman/images.ok" ] ||
-   [ "$(cat "$cache/podman/images.ok")" != "$recipe07 $recipe09" ]; then
-  v07=$(pyroute2_in localhost/fabric-node:07)
-  v09=$(pyroute2_in localhost/fabric-node:09)
-  case "$v07" in 0.7.*) ;; *) die "fabric-node:07 has pyroute2 $v07, expected 0.7.x";; esac
-  [ "$v09" = "$PYROUTE2_09" ] || die "fabric-node:09 has pyroute2 $v09, expected $PYROUTE2_09 (sys.path order?)"
-  log "verified: fabric-node:07 -> pyroute2 $v07, fabric-node:09 -> pyroute2 $v09"
-  echo "$recipe07 $recipe09" >"$cache/podman/images.ok"
+rebuilt=0
+if [ "$FORCE" = 1 ] || [ "$(image_recipe localhost/fabric-node:07)" != "$recipe07" ]; then
+  debootstrap_image localhost/fabric-node:07 "$pkgs07" "$recipe07" '["sleep", "infinity"]'
+  rebuilt=1
+fi
+if [ "$FORCE" = 1 ] || [ $rebuilt = 1 ] || [ "$(image_recipe localhost/fabric-node:09)" != "$recipe09" ]; then
+  pyroute2_09_image localhost/fabric-node:07 localhost/fabric-node:09 "$recipe09"
+  rebuilt=1
+fi
+# Nodes that boot: systemd as PID 1 (scenario persist restarts them, as a reboot).
+if [ "$FORCE" = 1 ] || [ "$(image_recipe localhost/fabric-node:systemd-07)" != "$recipe_sd07" ]; then
+  debootstrap_image localhost/fabric-node:systemd-07 "$pkgs07,$pkgs_systemd" "$recipe_sd07" '["/sbin/init"]'
+  rebuilt=2
+fi
+if [ "$FORCE" = 1 ] || [ $rebuilt = 2 ] || [ "$(image_recipe localhost/fabric-node:systemd-09)" != "$recipe_sd09" ]; then
+  pyroute2_09_image localhost/fabric-node:systemd-07 localhost/fabric-node:systemd-09 "$recipe_sd09"
+  rebuilt=1
+fi
+[ $rebuilt = 0 ] || podman image prune -f >/dev/null   # drop the untagged predecessors of replaced images
+
+tags=(07 09 systemd-07 systemd-09)
+expected="$recipe07 $recipe09 $recipe_sd07 $recipe_sd09"
+if [ $rebuilt != 0 ] || [ ! -f "$cache/podman/images.ok" ] || [ "$(cat "$cache/podman/images.ok")" != "$expected" ]; then
+  for tag in "${tags[@]}"; do
+    v=$(pyroute2_in "localhost/fabric-node:$tag")
+    case "$tag/$v" in
+      *07/0.7.*|*09/"$PYROUTE2_09") log "verified: fabric-node:$tag -> pyroute2 $v" ;;
+      *) die "fabric-node:$tag has pyroute2 $v (expected 0.7.x for *07, $PYROUTE2_09 for *09: sys.path order?)" ;;
+    esac
+  done
+  echo "$expected" >"$cache/podman/images.ok"
 fi
 
 # --- 4. collections: containers.podman (from the `ansible` wheel) and linuxnet.fabric (this tree) ----------

@@ -14,6 +14,9 @@ Purge and state=absent remove only what carries this network's mark, and never t
 which processes run unless forced. The leases remember every address the network gave, so that a fresh
 namespace (a reboot, a restarted container) gets the same one, and so that an address it gave before and gives
 no more is removed (addresses someone else added are left alone).
+
+With persist, the same run keeps what brings the network back after a reboot (_persist); at boot the runner builds
+this class with boot=True: no persistence files, and endpoints of containers that are gone are skipped.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,7 +26,7 @@ __metaclass__ = type
 import hashlib
 import ipaddress
 
-from ansible_collections.linuxnet.fabric.plugins.module_utils import _files, _nsfs, _validate
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _files, _nsfs, _persist, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._ipam import KEYS, Family, Leases
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import kind_of, lookup
 from ansible_collections.linuxnet.fabric.plugins.module_utils._overlay import Overlay, stale_devices
@@ -60,8 +63,9 @@ def bridge_mac(network, gateway):
 class BridgeNetwork(object):
     """Validates everything up front, then offers the resources to converge (see _reconcile.batch_main)."""
 
-    def __init__(self, nl, params, check_mode):
-        self.nl, self.check_mode = nl, check_mode
+    def __init__(self, nl, params, check_mode, boot=False):
+        self.nl, self.params, self.check_mode, self.boot = nl, params, check_mode, boot
+        self.warnings, self.skipped = [], []
         self.network = _validate.network_name('network', params['network'])
         self.bridge = _validate.ifname('bridge', params['bridge'])
         self.netns = _validate.netns('netns', params.get('netns'))
@@ -84,7 +88,8 @@ class BridgeNetwork(object):
         if self.network in self.replaces:
             raise _validate.InvalidInput('replaces', self.network, 'a network cannot replace itself')
         self.endpoints = self._endpoints(params.get('endpoints') or [])
-        self.persist_root = params.get('persist_root')
+        self.persist = _validate.persist('persist', params.get('persist', False))
+        self.persist_root = _validate.absolute_path('persist_root', params.get('persist_root') or '/')
         self.lease_file = _files.lease_path(self.persist_root, self.network, self.netns)
         self.overlay = Overlay(self, params['vxlan']) if params.get('vxlan') and self.state == 'present' else None
         self.firewall = params.get('firewall', True) is not False
@@ -106,8 +111,8 @@ class BridgeNetwork(object):
                                              isinstance(item, dict) else item, 'not an endpoint of this network '
                                              '(one of: %s)' % ', '.join(names[:10]))
         if items and not self.firewall:
-            raise _validate.InvalidInput('published_ports', '%d ports' % len(items), 'need firewall: true (they are '
-                                                                                      'nftables rules)')
+            raise _validate.InvalidInput('published_ports', '%d ports' % len(items),
+                                         'need firewall: true (they are nftables rules)')
         if items:  # the firewall's own checks, now, with the gateways standing in for the endpoints' addresses
             self._firewall(dict((ep['name'], dict((f.key, f.gateway) for f in self.families)) for ep in self.endpoints),
                            items)
@@ -254,10 +259,14 @@ class BridgeNetwork(object):
         self.owned_now = dict((name, ifnames[0]) for name, ifnames in owned.items())
         leases = self._leases()
         self.leased = leases.get('endpoints') or {}
+        gone = self._gone_containers(owned) if self.boot else {}
         declared = set(ep['name'] for ep in self.endpoints) if self.state == 'present' else set()
         doomed = [name for name in sorted(owned) if name not in declared and (self.purge or self.state == 'absent')]
         self.kept = dict((name, self.netns_of(owned[name][0])) for name in owned if name not in declared and name not in doomed)
-        resources = [r for name in doomed for r in self._removal(name, owned[name])]
+        self.kept.update(gone)
+        persisted = self._persisted()
+        resources = [] if persisted or self.boot else _persist.resources(self, False, False)
+        resources += [r for name in doomed for r in self._removal(name, owned[name])]
         if self.state == 'present':
             for i, ep in enumerate(self.endpoints):
                 self._check_namespace(ep)
@@ -296,7 +305,41 @@ class BridgeNetwork(object):
         exists = self.link_exists(self.netns, self.bridge)
         resources += [r for r in local if r.value == '0' and exists] + [firewall] + [r for r in local if r.value == '1']
         return resources + self._replaced_leftovers() + [
-            Leases(self.nl, self.lease_file, self.lease_content(), self.check_mode)]
+            Leases(self.nl, self.lease_file, self.lease_content(), self.check_mode)] + (
+            _persist.resources(self, True, _persist.systemd_runs()) if persisted else [])
+
+    def _persisted(self):
+        """Whether the network is to come back after a reboot (persist: auto = when systemd is the init of this host;
+        never for a namespace that plays the host, which does not boot)."""
+        if self.boot or self.state == 'absent':
+            return False
+        systemd = _persist.systemd_runs()
+        if self.persist == 'auto':
+            if not systemd and self.netns is None:
+                self.warnings.append('persist=auto: this host does not run systemd (no %s), so network %s is not '
+                                     'persisted: after a reboot it is back only when Ansible runs again. Set persist: '
+                                     'false to say that is fine, or true to write the files anyway'
+                                     % (_persist.SYSTEMD, self.network))
+            return systemd and self.netns is None
+        if self.persist and not systemd:
+            self.warnings.append('persist=true: this host does not run systemd (no %s): the files of network %s are '
+                                 'written but linuxnet-fabric@%s.service is not enabled; run %s at boot by other means'
+                                 % (_persist.SYSTEMD, self.network, _files.instance(self.network, self.netns),
+                                    _persist.paths(self.persist_root, self.network)['runner']))
+        return self.persist
+
+    def _gone_containers(self, owned):
+        """At boot, an endpoint given by PID or path whose interface is gone belonged to a container that is gone too:
+        it is skipped, and its address stays leased ({name: False}, for 'kept'). A running one is converged."""
+        gone = {}
+        for ep in [ep for ep in self.endpoints if ep['external'] and ep['name'] not in owned]:
+            self.endpoints.remove(ep)
+            self.published = [p for p in self.published if p['endpoint'] != ep['name']]
+            gone[ep['name']] = False
+            given = 'pid ' + ep['netns'].split('/')[2] if ep['source'] == 'pid' else 'netns_path ' + ep['netns']
+            self.skipped.append('endpoint %s (%s) skipped: the namespace of a running container is not restored at boot '
+                                '(its container is gone); its address stays reserved' % (ep['name'], given))
+        return gone
 
     def _replaced_leftovers(self):
         """What the replaced networks keep outside the links: their firewall rules and their lease files."""
@@ -434,6 +477,9 @@ class BridgeNetwork(object):
             return found
         bridge = [r for r in results if (r['before'].get('kind') == 'bridge' or r['after'].get('kind') == 'bridge')
                   and (r['before'] or r['after']).get('name') == self.bridge]
-        before = dict(bridge=bridge[0]['before'] if bridge else {}, endpoints=endpoints('before'))
-        after = dict(bridge=bridge[0]['after'] if bridge else {}, endpoints=endpoints('after'))
+        state = [r for r in results if (r['before'] or r['after']).get('path') == _files.state_path(
+            self.persist_root, self.network, self.netns)]
+        before, after = [dict(bridge=bridge[0][key] if bridge else {}, endpoints=endpoints(key),
+                              persisted=_persist.persisted(state[0][key]) if state else None)
+                         for key in ('before', 'after')]
         return before, after

@@ -39,6 +39,6 @@ class Macvlan(Link):
 
     def default_mtu(self) -> Optional[int]:
         """The parent's (None while it is not there)."""
-        netns = self.fields['parent'].netns(self)
+        netns = self.want.get('parent_netns')  # the namespace of the parent (None: the module's own)
         found = lookup(self.ipr(netns), self.want['parent']) if self.nl.exists(netns) else None
         return found.get_attr('IFLA_MTU') if found is not None else None

@@ -44,8 +44,8 @@ class VxlanPeers(object):
                     raise _validate.InvalidInput(opt + 'subnet' + suffix, subnet, 'expected an IPv%d network' % version)
                 peer['routes'].append((address, subnet))
             if not peer['routes']:
-                raise _validate.InvalidInput(opt + 'subnet', None, 'a peer needs address and subnet, address6 and '
-                                                                  'subnet6, or both')
+                raise _validate.InvalidInput(opt + 'subnet', None,
+                                             'a peer needs address and subnet, address6 and subnet6, or both')
             self.peers.append(peer)
         _validate.unique('peers[].underlay', [p['underlay'] for p in self.peers])
         _validate.unique('peers[].mac', [p['mac'] for p in self.peers])

@@ -100,6 +100,10 @@ def address(eth0):
     return next(a["local"] for a in eth0["addr_info"] if a["family"] == "inet")
 
 
+def address6(eth0):
+    return next((a["local"] for a in eth0["addr_info"] if a["family"] == "inet6" and a.get("scope") == "global"), None)
+
+
 def vxlan(ov):
     return f"vx{ov['vni']}"
 
@@ -138,6 +142,20 @@ def test_every_endpoint_reaches_every_other_across_hosts_also_at_the_mtu(ov):
     if LEFT:  # the host that left still has its overlays, but the others drop its packets
         ns, target = next(iter(endpoints(LEFT, ov))), address(next(iter(eps.values()))[1])
         assert run(LEFT, f"ip netns exec {ns} ping -n -q -c2 -W1 {target}").rc != 0, f"{LEFT}/{ns} reached {target}"
+
+
+@pytest.mark.parametrize("ov", [ov for ov in OVERLAYS if ov.get("subnet6")], ids=lambda ov: ov["name"])
+def test_a_dual_stack_overlay_carries_ipv6_across_hosts_also_at_the_mtu(ov):
+    """Every endpoint has an address of subnet6 and reaches every other over IPv6, also with DF at the MTU."""
+    eps = {ns: (name, eth0) for name in MEMBERS for ns, eth0 in endpoints(name, ov).items()}
+    six = {ns: address6(eth0) for ns, (_name, eth0) in eps.items()}
+    assert all(a and ipaddress.ip_address(a) in ipaddress.ip_network(ov["subnet6"]) for a in six.values()), six
+    checks = {name: [] for name in MEMBERS}
+    for ns, (src, eth0) in eps.items():
+        checks[src] += [dict(c, **{"from": ns, "to": six[to_ns]}) for to_ns in eps if to_ns != ns
+                        for c in ({}, {"size": eth0["mtu"], "df": True})]
+    failed = {name: r["msg"] for name, r in probe(checks, count=2).items() if r.get("failed")}
+    assert not failed, failed
 
 
 @pytest.mark.parametrize("ov", OVERLAYS, ids=IDS)
