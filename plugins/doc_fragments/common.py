@@ -51,7 +51,7 @@ options:
     LINK = r'''
 options:
   name:
-    description: Interface name, 1 to 15 bytes, without C(/), C(:) or whitespace.
+    description: Interface name, 1 to 15 bytes of printable ASCII, without C(/), C(:), C(%) or whitespace.
     type: str
     required: true
   state:

@@ -26,14 +26,31 @@ class InvalidInput(Exception):
 
 
 def ifname(option, value):
-    """An interface name the kernel accepts: 1..15 bytes, no '/', ':' or whitespace, not '.' or '..'."""
+    """An interface name safe to show and to type: 1..15 bytes of printable ASCII without '/', ':', '%' or
+    whitespace (systemd's rule), not '.' or '..'. The kernel also takes '%' and non-ASCII bytes, and a name with a
+    non-ASCII letter can pass for an ASCII one: refused, naming the first wrong byte."""
     if not isinstance(value, str) or not value:
         raise InvalidInput(option, value, 'an interface name must be a non-empty string')
-    if len(value.encode('utf-8')) > IFNAMSIZ:
+    raw = value.encode('utf-8', 'surrogatepass')
+    if len(raw) > IFNAMSIZ:
         raise InvalidInput(option, value, 'an interface name is at most %d bytes' % IFNAMSIZ)
-    if value in ('.', '..') or re.search(r'[/:\s]', value) or not value.isprintable():
-        raise InvalidInput(option, value, "an interface name may not contain '/', ':', whitespace or be '.' or '..'")
+    if value in ('.', '..'):
+        raise InvalidInput(option, value, "an interface name may not be '.' or '..'")
+    for position, byte in enumerate(bytearray(raw), 1):
+        if byte <= 0x20 or byte >= 0x7f or byte in b'/:%':
+            raise InvalidInput(option, value, "an interface name is printable ASCII without '/', ':', '%%' or "
+                                              "whitespace: byte %d is %s" % (position, _byte(byte)))
     return value
+
+
+def _byte(byte):
+    if byte >= 0x80:
+        return '0x%02x (not ASCII)' % byte
+    if byte == 0x20:
+        return 'a space'
+    if byte < 0x20 or byte == 0x7f:
+        return '0x%02x (a control character)' % byte
+    return "'%s'" % chr(byte)
 
 
 def netns_name(option, value):

@@ -19,11 +19,18 @@ description:
     M(linuxnet.fabric.fdb) and M(linuxnet.fabric.neighbor) compare with.
   - One netlink socket per namespace and no command is run, so hundreds of namespaces take a few seconds.
   - The namespace the module runs in is named V("") (the empty string) in the option and in the result.
+  - A namespace without a name (a container's, a process's) is named by the path of a file of it, such as
+    C(/proc/PID/ns/net) or C(/run/docker/netns/ID); each namespace says where it comes from
+    (RV(net.namespaces.<netns>.source)).
 options:
   netns:
     description:
-      - The namespaces to read, by name (as in C(ip netns)); V("") is the namespace the module runs in.
-      - Omitted, all named namespaces (files under C(/run/netns)) and the current one.
+      - The namespaces to read, by name (as in C(ip netns)) or by the absolute path of a namespace file
+        (C(/proc/PID/ns/net), C(/run/docker/netns/ID)); V("") is the namespace the module runs in.
+      - Omitted, the current namespace, all named namespaces (files under C(/run/netns)), and the namespaces
+        without a name that veth pairs of those lead to (a container attached to a bridge, for example), each
+        named by C(/proc/PID/ns/net) of its lowest PID, else (no process in it) by a mounted file of it outside
+        C(/run/netns).
       - A namespace in the list that does not exist is an error (nothing is read, nothing is created).
     type: list
     elements: str
@@ -79,6 +86,10 @@ EXAMPLES = r'''
   linuxnet.fabric.net_info:
     netns: [""]
 
+- name: The namespace of a process (a container's, given its PID)
+  linuxnet.fabric.net_info:
+    netns: ["/proc/{{ container_pid }}/ns/net"]
+
 - name: A topology picture (Mermaid) of what was read
   ansible.builtin.copy:
     content: "{{ info.net | linuxnet.fabric.to_mermaid }}"
@@ -99,14 +110,23 @@ net:
   contains:
     namespaces:
       description:
-        - One entry per namespace read, keyed by its name; the namespace the module runs in is V("").
-        - Order - the current namespace, then the named ones sorted (or the order of O(netns)).
+        - One entry per namespace read, keyed by its name; the namespace the module runs in is V(""), one without
+          a name is keyed by the path of a file of it.
+        - Order - the current namespace, the named ones sorted, then those without a name (or the order of
+          O(netns)).
       type: dict
       contains:
         <netns>:
-          description: One namespace. Only the keys of O(gather) are present.
+          description: One namespace. Besides RV(net.namespaces.<netns>.source), only the keys of O(gather) are
+            present.
           type: dict
           contains:
+            source:
+              description: Where the namespace comes from - V(current) (the one the module runs in), V(named) (a
+                file under C(/run/netns)), V(pid) (C(/proc/PID/ns/net)) or V(path) (another namespace file).
+              returned: always
+              type: str
+              sample: named
             links:
               description: The interfaces, keyed by name, in index order.
               returned: when O(gather) has V(links) or V(addresses)
@@ -159,8 +179,9 @@ net:
                           description: Name of the other end, null if it cannot be found.
                           type: str
                         netns:
-                          description: Namespace of the other end, V("") for the current one, or
-                            V("(unnamed namespace, nsid N\)") for a namespace without a name.
+                          description: Namespace of the other end, V("") for the current one, the path of a
+                            namespace without a name that was read too, or V("(unnamed namespace, nsid N\)") for
+                            another one.
                           type: str
             routes:
               description: Routes of every table but C(local), IPv4 and IPv6, in the kernel's order.
@@ -252,6 +273,7 @@ net:
   sample:
     namespaces:
       "":
+        source: current
         links:
           docker0:
             name: docker0
@@ -292,6 +314,7 @@ net:
         fdb: []
         neighbors: []
       nginx-1:
+        source: named
         links:
           eth0:
             name: eth0

@@ -1,6 +1,9 @@
 """Integration tests: modules against the real kernel, only inside tests/sandbox (its own network namespace).
 
 The guard refuses the whole run before any test or fixture runs when it is not in the sandbox."""
+import os
+import shutil
+
 import pytest
 
 import harness
@@ -28,3 +31,15 @@ def clean_kernel_state():
     harness.cleanup()
     yield
     harness.cleanup()
+
+
+@pytest.fixture
+def podman(monkeypatch):
+    """A private podman (harness.Podman) whose 'podman' and 'docker' commands come first on PATH, so the role's
+    runtime CLI sees the test's containers; every container is removed afterwards."""
+    if not shutil.which('podman') or not shutil.which('runc'):
+        pytest.skip('needs podman and runc (tests/podman/prepare.sh installs them)')
+    engine = harness.Podman()
+    monkeypatch.setenv('PATH', '%s:%s' % (engine.bin, os.environ['PATH']))
+    yield engine
+    engine.close()

@@ -11,6 +11,8 @@
     server(netns, *cmd), echo_server(netns), http_server(netns, address, port)   processes for a block's duration
     ask(netns, address), http_get(netns, url), python(netns, code, *args), listening(netns, port), wait_for(check)
     cleanup()                               delete all named netns and all links but lo
+    http_body(url, netns=None, pid=None)    the body served at URL, fetched from a netns or a process's netns
+    Podman()                                a private podman in the sandbox: containers running an HTTP server
 """
 from __future__ import annotations
 
@@ -521,3 +523,134 @@ def cleanup():
             subprocess.run(['ip', fam, 'route', 'flush', 'table', 'all', 'proto', proto], capture_output=True, check=False)
     left = [link['ifname'] for link in ip_json(None, 'link', 'show') or [] if link['ifname'] != 'lo']
     assert not left and not list_netns(), 'cleanup left links %s netns %s' % (left, list_netns())
+
+
+# ---------------------------------------------------------------- traffic and containers
+
+def http_body(url, netns=None, pid=None, timeout=10):
+    """The body served at URL (None if nothing answers), fetched from netns NETNS or from the netns of process
+    PID (neither: the sandbox root)."""
+    require_sandbox()
+    pre = ['ip', 'netns', 'exec', netns] if netns else ['nsenter', '-t', str(pid), '-n'] if pid else []
+    code = 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=%d).read()' \
+           '.decode())' % timeout
+    proc = subprocess.run(pre + ['python3', '-c', code, url], capture_output=True, text=True, check=False)
+    return proc.stdout if proc.returncode == 0 else None
+
+
+CGROUP_V1 = ('cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'pids')
+
+
+class Podman:
+    """A podman of its own inside tests/sandbox (GUIDE.md section 9), leaving nothing on the machine: storage,
+    run state, locks, runc's state and its configuration live in a temp dir, containers' cgroups under a parent
+    of their own (removed by close()), no events, no images (a container's root is a small directory with the
+    host's /usr bind-mounted read-only), no network (--network none).
+
+    self.bin holds 'podman' and 'docker' commands for this podman: put it first on PATH (the podman fixture
+    does) and the role's runtime CLI finds the test's containers. http(name) starts a container serving
+    'hello from NAME' on port 80 and returns its PID; close() removes every container."""
+
+    def __init__(self):
+        require_sandbox()
+        self.dir = Path(tempfile.mkdtemp(prefix='fabric-podman-'))
+        self.bin = self.dir / 'bin'
+        self.cgroup_parent = '/' + self.dir.name
+        self.bin.mkdir()
+        self._cgroups()
+        runc = self.bin / 'runc'
+        runc.write_text('#!/bin/sh\nexec %s --root %s "$@"\n' % (shutil.which('runc'), self.dir / 'runc'))
+        (self.dir / 'containers.conf').write_text(
+            '[containers]\nnetns = "none"\ndefault_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]\n'
+            '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "none"\nlock_type = "file"\nruntime = "runc"\n'
+            'tmp_dir = "{d}/tmp"\nvolume_path = "{d}/volumes"\n[engine.runtimes]\nrunc = ["{runc}"]\n'
+            '[network]\nnetwork_config_dir = "{d}/net"\n'.format(d=self.dir, runc=runc))
+        cli = '#!/bin/sh\nCONTAINERS_CONF=%s exec %s --root %s --runroot %s --storage-driver vfs "$@"\n' % (
+            self.dir / 'containers.conf', shutil.which('podman'), self.dir / 'root', self.dir / 'runroot')
+        for name in ('podman', 'docker'):
+            (self.bin / name).write_text(cli)
+        for path in self.bin.iterdir():
+            path.chmod(0o755)
+
+    @staticmethod
+    def _cgroups():
+        """cgroup v1 hierarchies over a tmpfs on /sys/fs/cgroup: the sandbox's fresh sysfs has none."""
+        if os.path.ismount('/sys/fs/cgroup/memory'):
+            return
+        sh('mount -t tmpfs -o mode=0755 fabric-cgroup /sys/fs/cgroup',
+           *['mkdir /sys/fs/cgroup/{0} && mount -t cgroup -o {0} cgroup /sys/fs/cgroup/{0}'.format(c)
+             for c in CGROUP_V1],
+           'mkdir /sys/fs/cgroup/systemd && mount -t cgroup -o none,name=systemd cgroup /sys/fs/cgroup/systemd')
+
+    def __call__(self, *args):
+        """Runs this podman; returns its output (a failure fails the test)."""
+        proc = subprocess.run([str(self.bin / 'podman')] + list(args), capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, 'podman %s: %s' % (' '.join(args), proc.stderr)
+        return proc.stdout.strip()
+
+    def pid(self, name):
+        return int(self('inspect', '--format', '{{.State.Pid}}', name))
+
+    def create(self, name):
+        """Creates container NAME (network none, not started) that serves 'hello from NAME' on port 80 once
+        started."""
+        root = self.dir / ('rootfs-' + name)
+        for sub in ('usr', 'etc', 'tmp', 'proc', 'sys', 'dev', 'run', 'var', 'srv'):
+            (root / sub).mkdir(parents=True)
+        for sub in ('bin', 'lib', 'lib64', 'sbin'):
+            (root / sub).symlink_to('usr/' + sub)
+        (root / 'srv' / 'index.html').write_text('hello from %s\n' % name)
+        self('create', '--name', name, '--network', 'none', '--cgroup-parent', self.cgroup_parent,
+             '--volume', '/usr:/usr:ro', '--workdir', '/srv', '--rootfs', str(root),
+             'python3', '-m', 'http.server', '80')
+
+    def http(self, name):
+        """Starts container NAME (see create) and returns its PID once it serves."""
+        self.create(name)
+        return self.start(name)
+
+    def serving(self, name):
+        """The PID of container NAME once its server answers (inside its own namespace)."""
+        pid = self.pid(name)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if http_body('http://127.0.0.1/', pid=pid, timeout=1) == 'hello from %s\n' % name:
+                return pid
+            time.sleep(0.1)
+        raise AssertionError('container %s does not serve' % name)
+
+    def stop(self, name):
+        self('stop', '--time', '0', name)
+
+    def start(self, name):
+        self('start', name)
+        return self.serving(name)
+
+    def close(self):
+        """Removes every container, their cgroups and the temp dir (once)."""
+        if not self.dir.exists():
+            return
+        try:
+            ids = self('ps', '--all', '--quiet').split()
+            if ids:
+                self('rm', '--force', '--time', '0', *ids)
+        finally:
+            try:
+                self._remove_cgroups()
+            finally:
+                shutil.rmtree(self.dir)
+
+    def _remove_cgroups(self):
+        """The cgroups under the parent, leaves first; conmon leaves its own a moment after the container."""
+        deadline = time.monotonic() + 10
+        for hierarchy in CGROUP_V1 + ('systemd',):
+            top = Path('/sys/fs/cgroup', hierarchy, self.cgroup_parent.lstrip('/'))
+            for path in sorted(top.glob('**/'), key=lambda p: -len(p.parts)) if top.is_dir() else ():
+                while True:
+                    try:
+                        path.rmdir()
+                        break
+                    except OSError:
+                        if time.monotonic() > deadline:
+                            raise
+                        time.sleep(0.1)

@@ -71,7 +71,22 @@ def kernel():
 
 
 @pytest.fixture(scope='module')
-def results():
+def podman():
+    """The test's own podman (harness.Podman) first on PATH, with the containers of lab_containers (created, never
+    started): the role's container look-ups ask it, not the machine's."""
+    engine = harness.Podman()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv('PATH', '%s:%s' % (engine.bin, os.environ['PATH']))
+        try:
+            for name in CORPUS['lab_containers']:
+                engine.create(name)
+            yield engine
+        finally:
+            engine.close()
+
+
+@pytest.fixture(scope='module')
+def results(podman):
     harness.cleanup()
     subprocess.run(['bash', '-euc', CORPUS['lab']], check=True)
     for r in run([{'name': 'lab', 'linuxnet.fabric.' + m: a} for t in CORPUS['lab_tasks'] for m, a in t.items()]):

@@ -7,10 +7,11 @@ route in another table.
 """
 import ipaddress
 import json
+import os
 import subprocess
 import time
 
-from harness import ip_json, list_netns, run, snapshot, snapshot_diff
+from harness import ip_json, list_netns, run, sh, snapshot, snapshot_diff
 from lifecycle import checked, task
 
 SEED = [
@@ -164,6 +165,7 @@ def test_net_info_shows_what_ip_and_bridge_show_and_changes_nothing():
         assert not r['failed'] and not r['changed'], r
     net = info['net']
     assert list(net['namespaces']) == ['', 'nginx-1', 'nginx-2']
+    assert [ns['source'] for ns in net['namespaces'].values()] == ['current', 'named', 'named']
     for name, ns in net['namespaces'].items():
         compare(name, ns, net['namespaces'])
 
@@ -188,9 +190,10 @@ def test_net_info_shows_what_ip_and_bridge_show_and_changes_nothing():
     assert in_check['net'] == net  # check mode reads the same
     assert facts['ansible_facts']['fabric_net'] == facts['net'] == dict(namespaces={'nginx-1': net['namespaces']['nginx-1']})
     assert seen['fabric_net'] == facts['net']  # later tasks see the fact
-    assert current['net']['namespaces'] == {'': dict(routes=root['routes'], neighbors=root['neighbors'])}
+    assert current['net']['namespaces'] == {'': dict(source='current', routes=root['routes'],
+                                                     neighbors=root['neighbors'])}
     assert list(one['net']['namespaces']) == ['nginx-2', '']
-    assert one['net']['namespaces']['nginx-2'] == dict(links=net['namespaces']['nginx-2']['links'])
+    assert one['net']['namespaces']['nginx-2'] == dict(source='named', links=net['namespaces']['nginx-2']['links'])
 
 
 def test_missing_namespace_is_a_clear_error_and_is_not_created():
@@ -205,6 +208,57 @@ def test_missing_namespace_is_a_clear_error_and_is_not_created():
         assert 'net' not in r
     assert list_netns() == ['nginx-1']
     assert snapshot() == before, snapshot_diff(before, snapshot())
+
+
+def test_namespaces_without_a_name(tmp_path):
+    """A process's namespace and one pinned by a bind mount elsewhere (as /run/docker/netns/ID): listed with all
+    the others, keyed by a file of theirs, and given by path; the veth peers in them named by that path; names the
+    collection would refuse to make (non-ASCII) shown as the kernel has them."""
+    pinned = tmp_path / 'ns'
+    process = subprocess.Popen(['unshare', '--net', 'sleep', '600'])
+    holder = subprocess.Popen(['unshare', '--net', 'sleep', '600'])
+    try:
+        time.sleep(0.2)
+        by_pid = '/proc/%d/ns/net' % process.pid
+        sh('ip link add br0 type bridge',
+           'ip link add vp type veth peer name eth0 netns %d' % process.pid,
+           'ip link set vp master br0',
+           'touch %s && mount --bind /proc/%d/ns/net %s' % (pinned, holder.pid, pinned),
+           'ip link add vx type veth peer name "e\u00a9" netns %d' % holder.pid)
+        holder.kill()
+        before = snapshot()
+        every, given, in_check, wrong = run([
+            task('net_info', gather=['links']),
+            task('net_info', netns=[by_pid, str(pinned) + '/', ''], gather=['links', 'routes']),
+            checked(task('net_info', netns=[by_pid], gather=['links'])),
+            task('net_info', netns=['/etc/passwd', '/proc/999999999/ns/net']),
+        ])
+        assert snapshot() == before, snapshot_diff(before, snapshot())
+        namespaces = every['net']['namespaces']
+        assert [(k, ns['source']) for k, ns in namespaces.items()] == [
+            ('', 'current'), (by_pid, 'pid'), (str(pinned), 'path')]  # a process's first, then mounted files
+        assert namespaces['']['links']['vp']['peer'] == dict(name='eth0', netns=by_pid)
+        assert namespaces['']['links']['vx']['peer'] == dict(name='e\u00a9', netns=str(pinned))
+        assert namespaces[by_pid]['links']['eth0']['peer'] == dict(name='vp', netns='')
+        assert namespaces[str(pinned)]['links']['e\u00a9']['kind'] == 'veth'
+        inside = json.loads(subprocess.run(['nsenter', '--net=' + by_pid, 'ip', '-j', 'link'], capture_output=True,
+                                           text=True, check=True).stdout)
+        assert [(link['ifname'], link['ifindex']) for link in inside] == [
+            (name, link['index']) for name, link in namespaces[by_pid]['links'].items()]
+
+        assert list(given['net']['namespaces']) == [by_pid, str(pinned), '']  # the path normalised
+        assert given['net']['namespaces'][by_pid]['links'] == namespaces[by_pid]['links']
+        assert given['net']['namespaces']['']['links']['vp']['peer'] == dict(name='eth0', netns=by_pid)
+        assert in_check['net']['namespaces'] == {by_pid: namespaces[by_pid]}
+        assert wrong['failed'] and wrong['msg'] == "netns='/etc/passwd': not a network namespace", wrong
+    finally:
+        process.kill()
+        holder.kill()
+        subprocess.run(['umount', str(pinned)], check=False)
+    bad = {'/proc/%d/ns/mnt' % os.getpid(): 'not a network namespace', '../x': "may not contain '/'",
+           '/proc/999999999/ns/net': 'no such network namespace (net_info never creates one)'}
+    for (path, why), failed in zip(bad.items(), run([task('net_info', netns=[path]) for path in bad])):
+        assert failed['failed'] and failed['msg'].startswith('netns=%r: ' % path) and why in failed['msg'], failed
 
 
 def test_500_namespaces_in_one_run():

@@ -171,7 +171,7 @@ def _how(doc: str, spec: Dict[str, Any], check: Optional[Check] = None) -> Field
 
 # The options every link module has, in the order they are checked (their docs: doc_fragments/common.py).
 COMMON = dict(
-    name=_how('Interface name, 1 to 15 bytes, without C(/), C(:) or whitespace.',
+    name=_how('Interface name, 1 to 15 bytes of printable ASCII, without C(/), C(:), C(%) or whitespace.',
               dict(type='str', required=True), _validate.ifname),
     netns=_how('Name of the network namespace (as in C(ip netns), a file under C(/run/netns)) to work in.',
                _specs.NETNS, _validate.netns),
@@ -208,7 +208,10 @@ class Link(Resource):
     def __init__(self, nl: Any, params: Dict[str, Any], check_mode: bool, prefix: str = '') -> None:
         super(Link, self).__init__(nl, params, check_mode)
         self.prefix = prefix  # option path in messages, e.g. 'peer.'
-        self.name = COMMON['name'].value(prefix + 'name', params.get('name'))  # type: str
+        if params.get('found'):  # read from the kernel (net_info, a veth's peer): taken as it is
+            self.name = params['name']  # type: str
+        else:
+            self.name = COMMON['name'].value(prefix + 'name', params.get('name'))
         self.netns = COMMON['netns'].value(prefix + 'netns', params.get('netns'))  # type: Optional[str]
         self.state = params.get('state') or 'present'  # type: str
         self.recreate = params.get('recreate') or False  # type: bool

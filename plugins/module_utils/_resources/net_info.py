@@ -6,12 +6,18 @@
 Nothing here parses netlink itself: links are described by their kind's resource (kinds.KINDS, else link),
 addresses, routes, FDB and neighbour entries by the address, route, fdb and neighbor kinds. One socket per
 namespace (the Netlink session's), and a namespace is never created: a missing one is an error.
+
+A namespace is the current one, a named one (/run/netns), or one without a name given by a path (a container's,
+a process's). Listing all, the namespaces without a name that veths lead to are found too (see unnamed()).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
+import os
+import re
 from collections import OrderedDict
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _nsfs, _validate
@@ -26,6 +32,48 @@ IFF_LOOPBACK = 0x8
 LOCAL_TABLE = 255
 PROTOCOLS = {2: 'kernel', 3: 'boot', 4: 'static', 9: 'ra', 16: 'dhcp'}
 RTPROT_KERNEL = 2
+PROC_NETNS = re.compile(r'^/proc/[0-9]+/ns/net$')
+
+
+def source(netns):
+    """Where a namespace comes from: 'current', 'named' (/run/netns), 'pid' (/proc/PID/ns/net) or 'path'."""
+    if netns is None:
+        return 'current'
+    if not netns.startswith('/'):
+        return 'named'
+    return 'pid' if PROC_NETNS.match(netns) else 'path'
+
+
+def mounted_namespaces():
+    """Mount points of namespace files (nsfs) outside /run/netns, such as /run/docker/netns/ID; some may be other
+    kinds of namespace."""
+    with open('/proc/self/mountinfo') as mountinfo:
+        for line in mountinfo:
+            fields = line.split(' - ')
+            if len(fields) == 2 and fields[1].split(' ')[0] == 'nsfs':
+                point = re.sub(r'\\([0-7]{3})', lambda m: chr(int(m.group(1), 8)), fields[0].split(' ')[4])
+                if os.path.dirname(point) != _nsfs.NETNS_DIR:
+                    yield point
+
+
+def why_not(netns):
+    """Why a name or path given is no namespace to read."""
+    try:
+        os.stat(_nsfs.path(netns))
+    except OSError as e:
+        if e.errno == errno.ENOENT:
+            return 'no such network namespace (net_info never creates one)'
+        return 'cannot be read (%s)' % e.strerror
+    return 'not a network namespace'
+
+
+def inode(netns):
+    """What identifies a namespace: (device, inode) of its file; None when it is gone."""
+    try:
+        st = os.stat(_nsfs.path(netns) if netns else _nsfs.own_ns())
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def shown(netns):
@@ -73,7 +121,8 @@ def neighbors(ipr, names, loopbacks):
 
 
 class NetInfo(object):
-    """params: netns (list of names, '' or None for the current namespace; None: all), gather (subset of GATHER)."""
+    """params: netns (list of names or paths, '' or None for the current namespace; None: all), gather (subset of
+    GATHER)."""
 
     def __init__(self, nl, params):
         self.nl = nl
@@ -93,25 +142,66 @@ class NetInfo(object):
             return [None] + _nsfs.names()
         for name in self.names:
             if not self.nl.exists(name):
-                raise _validate.InvalidInput('netns', name, 'no such network namespace (net_info never creates one)')
+                raise _validate.InvalidInput('netns', name, why_not(name))
         return self.names
 
     def read(self):
         dumps = OrderedDict()
-        for netns in self.namespaces():
+        self.dump(dumps, self.namespaces())
+        if self.names is None and 'links' in self.gather:
+            self.dump(dumps, self.unnamed(dumps))
+        hints = peer_hints(dumps) if 'links' in self.gather else {}
+        return dict(namespaces=OrderedDict((shown(netns), self.read_netns(netns, msgs, hints))
+                                           for netns, msgs in dumps.items()))
+
+    def dump(self, dumps, namespaces):
+        for netns in namespaces:
             try:
                 dumps[netns] = sorted(self.nl.ipr(netns).get_links(), key=lambda m: m['index'])
             except NamespaceMissing:
                 if self.names is not None:
                     raise
                 # listed a moment ago, gone now: not there to show
-        hints = peer_hints(dumps) if 'links' in self.gather else {}
-        return dict(namespaces=OrderedDict((shown(netns), self.read_netns(netns, msgs, hints))
-                                           for netns, msgs in dumps.items()))
+
+    def unnamed(self, dumps):
+        """The namespaces without a name at the other end of veths of those read (a container's, a process's):
+        /proc/PID/ns/net of a process in one (the engine's search for a veth's peer), else a mounted file of it
+        outside /run/netns."""
+        found, wanted = [], set()  # wanted: (namespace read, nsid it gives one that no process has)
+        hints = peer_hints(dumps)  # veths whose other end is in a namespace read: no search
+        for netns, msgs in dumps.items():
+            for msg in msgs:
+                nsid = msg.get_attr('IFLA_LINK_NETNSID')
+                if kind_of(msg) != 'veth' or nsid is None or (netns, msg['index']) in hints:
+                    continue
+                peer = self.nl.netns_of_nsid(netns, nsid)
+                if peer is False:
+                    wanted.add((netns, nsid))
+                elif peer is not None and peer not in dumps and peer not in found:
+                    found.append(peer)
+        seen = set(inode(netns) for netns in list(dumps) + found)
+        for path in mounted_namespaces() if wanted else ():
+            key = inode(path)
+            if key in seen or not _nsfs.is_netns(path):
+                continue
+            seen.add(key)
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                ids = set((netns, (self.nl.ipr(netns).get_netnsid(fd=fd) or {}).get('nsid'))
+                          for netns in set(netns for netns, _nsid in wanted))
+            finally:
+                os.close(fd)
+            if ids & wanted:
+                found.append(path)
+                wanted -= ids
+                self.nl.drop()  # the engine found no namespace for those nsids: it is to ask again
+            if not wanted:
+                break
+        return found
 
     def read_netns(self, netns, msgs, hints):
         ipr = self.nl.ipr(netns)
-        state = OrderedDict()
+        state = OrderedDict(source=source(netns))
         if 'links' in self.gather:
             state['links'] = OrderedDict((m.get_attr('IFLA_IFNAME'), self.link(netns, m, hints)) for m in msgs)
         if 'routes' in self.gather:
@@ -126,10 +216,10 @@ class NetInfo(object):
 
     def link(self, netns, msg, hints):
         """The link as its kind's resource describes it (made with state 'absent': it wants nothing, only reads)."""
-        params = dict(name=msg.get_attr('IFLA_IFNAME'), netns=netns, state='absent')
+        params = dict(name=msg.get_attr('IFLA_IFNAME'), netns=netns, state='absent', found=True)
         hint = hints.get((netns, msg['index']))
         if hint:
-            params['peer'] = dict(netns=hint[0], name=hint[1])
+            params['peer'] = dict(netns=hint[0], name=hint[1], found=True)
         described = KINDS.get(kind_of(msg), Link)(self.nl, params, True).describe(msg)
         state = OrderedDict([('name', described['name']), ('index', msg['index'])])
         for key, value in described.items():

@@ -82,7 +82,7 @@ class Veth(VethEnd):
         found = lookup(self.ipr(netns), index=msg.get_attr('IFLA_LINK'))
         if found is None:
             return PeerState(name=None, netns=netns)
-        end = VethEnd(self.nl, dict(name=found.get_attr('IFLA_IFNAME'), netns=netns), self.check_mode)
+        end = VethEnd(self.nl, dict(name=found.get_attr('IFLA_IFNAME'), netns=netns, found=True), self.check_mode)
         state = end.describe(found)
         return cast(PeerState, dict((k, state.get(k)) for k in PEER_KEYS))
 

@@ -19,6 +19,30 @@ def test_ifname_rejects(name):
     assert str(e.value).startswith('peer.name=%r' % (name,))
 
 
+@pytest.mark.parametrize('name,wrong', [
+    ('vx\u00a9', 'byte 3 is 0xc2 (not ASCII)'),      # looks like an ASCII name, is another one
+    ('eth\u0430', 'byte 4 is 0xd0 (not ASCII)'),     # Cyrillic a
+    ('a%b', "byte 2 is '%'"),
+    ('br:0', "byte 3 is ':'"),
+    ('a/b', "byte 2 is '/'"),
+    ('br 0', 'byte 3 is a space'),
+    ('tab\t', 'byte 4 is 0x09 (a control character)'),
+    ('del\x7f', 'byte 4 is 0x7f (a control character)'),
+    ('nbsp\u00a0', 'byte 5 is 0xc2 (not ASCII)'),
+    ('x\ud800', 'byte 2 is 0xed (not ASCII)'),       # a lone surrogate (possible in JSON) is no crash
+])
+def test_ifname_names_the_wrong_byte(name, wrong):
+    with pytest.raises(v.InvalidInput) as e:
+        v.ifname('name', name)
+    assert str(e.value) == "name=%r: an interface name is printable ASCII without '/', ':', '%%' or whitespace: %s" % (
+        name, wrong)
+
+
+@pytest.mark.parametrize('name', ['!#$&*+', 'a~b', 'x{y}', 'q"\'', 'A-Z_0.9@'])
+def test_ifname_accepts_printable_ascii(name):
+    assert v.ifname('name', name) == name
+
+
 @pytest.mark.parametrize('value,expected', [
     ('172.17.0.1/16', '172.17.0.1/16'),
     ('fd00:0::1/64', 'fd00::1/64'),
