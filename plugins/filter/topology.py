@@ -9,10 +9,6 @@ veth pairs and bridge ports as lines, and each VXLAN device's remote VTEPs (its 
 with a destination) as dashed lines to the VXLAN device of the host or namespace holding that underlay address.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import ipaddress
 
 from ansible.errors import AnsibleFilterError

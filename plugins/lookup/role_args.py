@@ -2,10 +2,6 @@
 # Copyright: (c) 2026, linuxnet.fabric contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 name: role_args
 short_description: A role's variables, checked and turned into the arguments of the module that converges them

@@ -9,10 +9,6 @@ argument spec (strictly) and the engine's checks. The actions go to stdout (the 
 one line on stderr naming the file and the option, and exit status 1.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import argparse
 import errno
 import os

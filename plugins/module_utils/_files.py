@@ -9,10 +9,6 @@ file or the new one, never half of one. A JSON file that is not owned by root or
 it is input to a program that runs as root.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 import stat

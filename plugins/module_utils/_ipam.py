@@ -4,10 +4,6 @@
 """Address management of a network, per IP version: its subnet, gateway and assignment range (Family), and the
 lease file that remembers which address each endpoint got (Leases), as CNI's host-local IPAM keeps its leases."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import ipaddress
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _files, _validate

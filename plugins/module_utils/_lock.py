@@ -10,10 +10,6 @@ The kernel drops an flock when its holder dies, SIGKILL included: a killed run n
 The file records the holder, for the message of a run that gives up waiting.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import errno
 import fcntl
 import os

@@ -8,10 +8,6 @@ socket for a named namespace is made by entering it in-process (setns), opening 
 fork, and on both pyroute2 0.7 and 0.9. A namespace is never created by looking at it.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import errno
 import importlib.util
 import os

@@ -9,10 +9,6 @@ else; apply() sends one JSON batch, which nft applies atomically (all commands o
 render() turns a rule's JSON expression into the text 'nft list' prints; the engine compares rules by that text.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 import shutil

@@ -9,10 +9,6 @@ into a namespace and back; create() and delete() do what 'ip netns add/del' do (
 Nothing here ever creates a namespace by opening it: files are opened read-only, without O_CREAT.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import contextlib
 import ctypes
 import errno

@@ -12,10 +12,6 @@ The device carries the network's mark. A marked device whose name, VNI, port, mo
 is wanted is deleted before the new one is made, so a bridge never has two VXLAN ports of one network.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import ipaddress
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate

@@ -19,10 +19,6 @@ The engine, the runner and the unit go with the last state file. At boot the run
 BridgeNetwork(boot=True) (_boot): the same ownership marks, IPAM and firewall as the module, under the host lock.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import errno
 import hashlib
 import json

@@ -11,10 +11,6 @@ The engine runs without Ansible too (the boot-time runner): only the *_main() fr
 ansible.module_utils, when they are called.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import os
 import platform
 import signal

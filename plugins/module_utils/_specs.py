@@ -4,10 +4,6 @@
 """Argument specs shared by modules (documented in doc_fragments/common.py); the link modules' are built from
 their kinds' fields (_resources/link.py)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 NETNS = dict(type='str')
 STATE = dict(type='str', default='present', choices=['present', 'absent'])
 

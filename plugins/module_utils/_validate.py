@@ -6,10 +6,6 @@
 Every check returns the normalised value or raises InvalidInput naming the option and the value.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import ipaddress
 import os
 import re

@@ -3,10 +3,6 @@
 # Copyright: (c) 2026, linuxnet.fabric contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: bridge_network
 short_description: Converge a whole docker0-style bridge network (bridge and all endpoints) in one task

@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Linux bridges (like docker0)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from typing import Any, Dict
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate

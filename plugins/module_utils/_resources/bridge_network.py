@@ -19,10 +19,6 @@ With persist, the same run keeps what brings the network back after a reboot (_p
 this class with boot=True: no persistence files, and endpoints of containers that are gone are skipped.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import hashlib
 import ipaddress
 
@@ -287,6 +283,12 @@ class BridgeNetwork(object):
         old_gateways = [ipaddress.ip_address(leases[k]) for k in ('gateway', 'gateway6') if leases.get(k)]
         old_cidrs = ['%s/%s' % (leases['gateway' + s], leases['subnet' + s].split('/')[1])
                      for s in ('', '6') if leases.get('gateway' + s) and leases.get('subnet' + s)]
+        # The firewall before the links: a VXLAN peer that leaves is refused before the device forgets what it
+        # learnt from it. Its sysctls (route_localnet of the bridge, for ports on 127.0.0.1): a 0 before its rules,
+        # a 1 after them, once the bridge exists (none on a bridge made in this run: 0 is the kernel's default).
+        local = [Sysctl(self.nl, p, self.check_mode) for p in firewall.sysctls()]
+        exists = self.link_exists(self.netns, self.bridge)
+        resources += [r for r in local if r.value == '0' and exists] + [firewall]
         resources.append(Bridge(self.nl, dict(
             name=self.bridge, netns=self.netns, mtu=self.mtu, up=True, alias=self.mark, nodad=True,
             stale_addresses=old_cidrs, addresses=[f.cidr(f.gateway) for f in self.families],
@@ -298,12 +300,7 @@ class BridgeNetwork(object):
         if self.overlay and self.overlay.mode == 'l3':
             resources += self.overlay.routed_peers(fresh=any(d.name == self.overlay.name for d in stale))
         resources += [Sysctl(self.nl, dict(netns=self.netns, name=name, value='1'), self.check_mode)
-                      for name in self.forwarding()]
-        # The firewall's sysctls (route_localnet of the bridge, for ports on 127.0.0.1): a 1 after its rules, a 0
-        # before them (and none on a bridge made in this run: 0 is the kernel's default).
-        local = [Sysctl(self.nl, p, self.check_mode) for p in firewall.sysctls()]
-        exists = self.link_exists(self.netns, self.bridge)
-        resources += [r for r in local if r.value == '0' and exists] + [firewall] + [r for r in local if r.value == '1']
+                      for name in self.forwarding()] + [r for r in local if r.value == '1']
         return resources + self._replaced_leftovers() + [
             Leases(self.nl, self.lease_file, self.lease_content(), self.check_mode)] + (
             _persist.resources(self, True, _persist.systemd_runs()) if persisted else [])

@@ -4,10 +4,6 @@
 """Forwarding database entries: the flood list of a vxlan (00:00:00:00:00:00 dst PEER, managed by the vxlan
 module) and single entries (the fdb module)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import ipaddress
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _netlink, _validate

@@ -5,10 +5,6 @@
 (a link of a kind not listed here shows the fields every link has). A kind with a module that is missing here fails
 tests/unit/plugins/module_utils/_resources/test_kinds.py."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.bridge import Bridge
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.macvlan import Macvlan
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.veth import Veth

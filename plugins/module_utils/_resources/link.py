@@ -10,10 +10,6 @@ This base plans create / update / replace / delete in a fixed order:
 create -> kind attributes, mtu, mac, alias -> master -> addresses -> kind extras -> up/down.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import hashlib
 import os
 from typing import Any, Callable, Dict, List, Optional, Tuple, Type, TypedDict, Union, cast

@@ -4,10 +4,6 @@
 """macvlan devices (Docker's macvlan driver): a device with its own MAC address on a parent interface, which may
 live in another namespace (a host's uplink, the macvlan in a container)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from typing import Optional
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _validate

@@ -11,10 +11,6 @@ A namespace is the current one, a named one (/run/netns), or one without a name 
 a process's). Listing all, the namespaces without a name that veths lead to are found too (see unnamed()).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import errno
 import os
 import re

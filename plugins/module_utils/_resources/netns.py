@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Named network namespaces (/run/netns/NAME), created and removed in-process."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _nsfs, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import kind_of
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource

@@ -24,10 +24,6 @@ Design (docs/FIREWALL.md), for bridge B, subnet S (ip; ip6 for subnet6), a port 
 the module (NetworkFirewall) converges them with the rules.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import ipaddress
 import re
 

@@ -14,10 +14,6 @@ route that refuses, or a DF packet the sender cannot send at that size: EMSGSIZE
 not be made), 'skipped' (a TCP probe with a 'listener' that does not listen).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import collections
 import errno
 import ipaddress

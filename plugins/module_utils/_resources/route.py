@@ -4,10 +4,6 @@
 """Routes, IPv4 and IPv6. A route is identified as the kernel does: destination, table and metric. A change of
 gateway, dev, onlink or scope of that route is one 'replace', never delete + add."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import ipaddress
 import socket
 

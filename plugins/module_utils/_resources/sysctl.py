@@ -7,10 +7,6 @@
 _nsfs.enter(netns): no fork, no 'ip netns exec'.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import errno
 import os
 

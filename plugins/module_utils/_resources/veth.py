@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """veth pairs: one end here (often a bridge port), the peer created directly in its namespace (often eth0)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import os
 from typing import Any, List, Optional, TypedDict, cast
 

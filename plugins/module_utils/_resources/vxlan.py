@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """VXLAN devices and their flood lists (one 00:00:00:00:00:00 FDB entry per remote VTEP)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import ipaddress
 from typing import Any, Dict, List, Optional, cast
 

@@ -7,10 +7,6 @@ address, onlink).
 The device holds exactly these: entries of peers no longer listed are removed. Built from the fdb, neighbor and
 route kinds."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import ipaddress
 import socket
 
