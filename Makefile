@@ -21,7 +21,7 @@ unit:
 	$(PYTEST) tests/unit $(ARGS)
 
 # Twice, each in its own sandbox and at the same time: modules run under the venv's python (pyroute2 0.9)
-# and Debian's python3 (pyroute2 0.7).
+# and Debian's python3 (pyroute2 0.7); the role tests split between the two (ALL_ROLES=1: all under both).
 integration:
 	tests/integration.sh $(ARGS)
 
@@ -46,8 +46,9 @@ molecule:
 	tests/molecule.sh $(SCENARIOS)
 	$(if $(SCENARIOS),,tests/molecule-lab.sh)
 
+# Every stage runs, even after one failed; the stage times come last (tests/stages.sh).
 test: setup
-	$(MAKE) --no-print-directory unit integration sanity lint galaxy-importer molecule bench-smoke
+	tests/stages.sh unit integration sanity lint galaxy-importer molecule bench-smoke
 
 # Benchmarks (bench/bench.py, docs/BENCHMARKS.md), all inside tests/sandbox: the bridge_network role against
 # ip -batch, the CNI bridge plugin and a naive playbook at N endpoints, medians of RUNS runs, and the overlay role on

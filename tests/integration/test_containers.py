@@ -11,10 +11,14 @@ import os
 import subprocess
 import time
 
+import pytest
+
 from harness import http_body, run, snapshot, snapshot_diff
 from lifecycle import checked, predicted_matches, task
 from test_role_bridge_network import (HOST, UPLINK, apply, changed, converge, failures, full_snapshot,
                                       table_rules)
+
+pytestmark = pytest.mark.roles
 
 HELLO = 'hello from %s\n'
 NET = dict(bridge_network_name='ctr0', bridge_network_subnet='10.30.0.0/24', bridge_network_netns=HOST,
@@ -91,7 +95,7 @@ def test_container_attached_by_the_role(podman):
     assert failures(attached) == [] and changed(again) == []
     assert converge(attached)['changed'] and converge(predicted)['actions'] == converge(attached)['actions']
     actions = converge(attached)['actions']
-    assert "create veth %s in netns 'host' (peer eth0 in netns '/proc/%d/ns/net')" % (
+    assert "create veth %s in netns 'host' (peer eth0 in netns '/proc/%d/ns/net'), attached to bridge ctr0, up" % (
         converge(made)['network']['endpoints']['web']['host_interface'], web) in actions, actions
     assert "add address 10.30.0.2/24 to eth0 in netns '/proc/%d/ns/net'" % web in actions, actions
     assert inside(web) == {'lo': ['127.0.0.1/8'], 'eth0': ['10.30.0.2/24']}

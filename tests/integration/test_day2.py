@@ -15,6 +15,8 @@ from harness import ip_json, list_netns, nft_rules, shape, shape_diff
 from lab import (BRIDGE, UNDERLAY, VX, addresses, assert_full_mesh, assert_quiet, converge, lab_namespaces, load,
                  make_lab, overlay_hosts, peer_entries, playbook, save)
 
+pytestmark = pytest.mark.roles
+
 HOSTS = ['h1', 'h2', 'h3']
 PORT = [{'endpoint': 'h1-app1', 'port': 80, 'host_port': 8080}]
 

@@ -15,6 +15,8 @@ from harness import ping, snapshot, snapshot_diff
 from lab import (BRIDGE, FLOOD, PORT, UNDERLAY, VNI, VX, assert_full_mesh, assert_mtu, assert_peer_entries,
                  converge, endpoints, link, make_lab, peer_entries, playbook, sh)
 
+pytestmark = pytest.mark.roles
+
 ROGUE = '10.244.250.1'  # the outsider's address on its rogue VTEP
 
 

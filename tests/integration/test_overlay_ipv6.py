@@ -12,6 +12,8 @@ import pytest
 from harness import ip_json
 from lab import HOSTS, VX, VNI, PORT, assert_full_mesh, assert_mtu, converge, endpoints, link, make_lab, sh
 
+pytestmark = pytest.mark.roles
+
 ROGUE6 = 'fd00:244:ffff::1'
 
 

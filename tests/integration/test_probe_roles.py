@@ -7,10 +7,14 @@ test_overlay.py (the lab of playbooks/lab/ and the role's playbook, from the bui
 """
 import subprocess
 
+import pytest
+
 from harness import ping, run, server
 from lifecycle import task
 from lab import endpoints, make_lab, playbook
 from test_role_bridge_network import HOST, SEED, apply, by_task, failures
+
+pytestmark = pytest.mark.roles
 
 VERIFY = dict(SEED, bridge_network_verify=True, bridge_network_install_requirements=False)
 

@@ -13,10 +13,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
+
 import harness
 from harness import (REPO, ask, echo_server, http_get, http_server, ip_json, list_netns, listening, module_python,
                      netns_exec, ping, run, snapshot, snapshot_diff)
 from lifecycle import task
+
+pytestmark = pytest.mark.roles
 
 HOST = 'host'
 ROLE = 'linuxnet.fabric.bridge_network'

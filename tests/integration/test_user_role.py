@@ -17,6 +17,8 @@ import pytest
 
 import harness
 
+pytestmark = pytest.mark.roles
+
 DOC = harness.REPO / 'docs' / 'TESTING-YOUR-ROLES.md'
 ROLE = 'roles/acme_overlay'
 SCENARIO = ROLE + '/molecule/default/'
