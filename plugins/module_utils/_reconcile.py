@@ -17,7 +17,7 @@ import signal
 import sys
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 
-from ansible_collections.linuxnet.fabric.plugins.module_utils import _lock, _netlink
+from ansible_collections.linuxnet.fabric.plugins.module_utils import _lock, _netlink, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._validate import InvalidInput
 
 LOCK_TIMEOUT = dict(type='int', default=60)
@@ -125,6 +125,24 @@ class Resource(object):
                       ('netns', netns))
             return True
         return False
+
+
+class OnInterface(Resource):
+    """A resource held by one interface (its addresses, an FDB or neighbour entry): options interface, netns, state."""
+
+    def __init__(self, nl: Any, params: Dict[str, Any], check_mode: bool) -> None:
+        super(OnInterface, self).__init__(nl, params, check_mode)
+        self.interface = _validate.ifname('interface', params.get('interface'))
+        self.netns = _validate.netns('netns', params.get('netns'))
+        self.state = params.get('state') or 'present'
+
+    def interface_link(self) -> Any:
+        """(socket, the interface's link message), the message None when the namespace or the interface is missing
+        (an error if state is present, see find_link); (None, None) when the namespace is."""
+        if not self.netns_ready(self.netns):
+            return None, None
+        ipr = self.ipr(self.netns)
+        return ipr, self.find_link(ipr, 'interface', self.interface, self.netns, needed=self.state == 'present')
 
 
 def converge(resources: Iterable[Resource], check_mode: bool) -> List[Dict[str, Any]]:

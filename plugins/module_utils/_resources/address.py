@@ -7,7 +7,7 @@ import ipaddress
 import socket
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _netlink, _validate
-from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource
+from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import OnInterface, Op
 
 
 IFA_F_NODAD = 0x02
@@ -85,15 +85,12 @@ class AddressPlan(object):
         return Op(text, apply)
 
 
-class Address(Resource):
+class Address(OnInterface):
     """The addresses of one interface (the address module). Its state: interface, netns, addresses."""
     kind = 'address'
 
     def __init__(self, nl, params, check_mode):
         super(Address, self).__init__(nl, params, check_mode)
-        self.interface = _validate.ifname('interface', params.get('interface'))
-        self.netns = _validate.netns('netns', params.get('netns'))
-        self.state = params.get('state') or 'present'
         self.purge = bool(params.get('purge'))
         if self.purge and self.state == 'absent':
             raise _validate.InvalidInput('purge', True, 'applies to state=present only (state=absent removes the '
@@ -101,10 +98,7 @@ class Address(Resource):
         self.addresses = validate('addresses', params.get('addresses') or [])
 
     def read(self):
-        if not self.netns_ready(self.netns):
-            return None
-        ipr = self.ipr(self.netns)
-        msg = self.find_link(ipr, 'interface', self.interface, self.netns, needed=self.state == 'present')
+        ipr, msg = self.interface_link()
         if msg is None:
             return None
         return dict(interface=self.interface, netns=self.netns, addresses=read(ipr, msg['index']))

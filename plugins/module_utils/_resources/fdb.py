@@ -8,7 +8,7 @@ import ipaddress
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _netlink, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import where
-from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource
+from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import OnInterface, Op
 
 FLOOD_MAC = '00:00:00:00:00:00'
 NTF_SELF, NTF_MASTER = 0x02, 0x04
@@ -104,7 +104,7 @@ def _state_of(master, permanent):
     return NUD_NOARP | NUD_PERMANENT if permanent else NUD_NOARP | NUD_REACHABLE
 
 
-class Fdb(Resource):
+class Fdb(OnInterface):
     """One entry: 'master' (in the bridge the port belongs to) or 'self' (in the device, e.g. a vxlan's remote
     VTEP for a MAC). State: interface, netns, mac, master, self, bridge, dst, vni, permanent, local."""
     kind = 'fdb'
@@ -112,9 +112,6 @@ class Fdb(Resource):
     def __init__(self, nl, params, check_mode):
         super(Fdb, self).__init__(nl, params, check_mode)
         p = params
-        self.interface = _validate.ifname('interface', p.get('interface'))
-        self.netns = _validate.netns('netns', p.get('netns'))
-        self.state = p.get('state') or 'present'
         self.mac = _validate.mac('mac', p.get('mac'), unicast=False)
         self.dst = _validate.ip('dst', p['dst']) if p.get('dst') is not None else None
         if self.dst and ipaddress.ip_address(self.dst).is_unspecified:
@@ -140,10 +137,7 @@ class Fdb(Resource):
     # --- what the kernel has ---------------------------------------------------------------------
     def read(self):
         self.device = None
-        if not self.netns_ready(self.netns):
-            return None
-        ipr = self.ipr(self.netns)
-        msg = self.find_link(ipr, 'interface', self.interface, self.netns, needed=self.state == 'present')
+        ipr, msg = self.interface_link()
         if msg is None:
             return None
         self.device = dict(index=msg['index'], kind=_netlink.kind_of(msg), bridge_index=msg.get_attr('IFLA_MASTER'),

@@ -8,7 +8,7 @@ import socket
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _netlink, _validate
 from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import where
-from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource
+from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import OnInterface, Op
 
 NUD = [(0x80, 'permanent'), (0x40, 'noarp'), (0x02, 'reachable'), (0x04, 'stale'), (0x08, 'delay'),
        (0x10, 'probe'), (0x20, 'failed'), (0x01, 'incomplete')]
@@ -36,15 +36,12 @@ def read_all(ipr, ifindex=None):
     return found
 
 
-class Neighbor(Resource):
+class Neighbor(OnInterface):
     kind = 'neighbor'
 
     def __init__(self, nl, params, check_mode):
         super(Neighbor, self).__init__(nl, params, check_mode)
         p = params
-        self.interface = _validate.ifname('interface', p.get('interface'))
-        self.netns = _validate.netns('netns', p.get('netns'))
-        self.state = p.get('state') or 'present'
         self.ip = _validate.unicast_ip('ip', p.get('ip'))
         self.mac = _validate.mac('mac', p['mac']) if p.get('mac') is not None else None
         if self.state == 'present' and self.mac is None:
@@ -55,10 +52,7 @@ class Neighbor(Resource):
         return 'neighbour %s on %s in %s' % (self.ip, self.interface, where(self.netns))
 
     def read(self):
-        if not self.netns_ready(self.netns):
-            return None
-        ipr = self.ipr(self.netns)
-        msg = self.find_link(ipr, 'interface', self.interface, self.netns, needed=self.state == 'present')
+        ipr, msg = self.interface_link()
         if msg is None:
             return None
         for entry in read_all(ipr, msg['index']):
