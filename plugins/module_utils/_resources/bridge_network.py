@@ -38,6 +38,7 @@ from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.veth im
 
 MARK = 'fabric:'
 DEFAULT_ROUTE = {4: '0.0.0.0/0', 6: '::/0'}
+MAX_BRIDGE_PORTS = 1023  # the kernel numbers a bridge's ports 1..1023 (BR_MAX_PORTS 1024, port 0 unused): EXFULL beyond
 
 
 def mark(network, endpoint=None):
@@ -88,6 +89,11 @@ class BridgeNetwork(object):
         self.persist_root = _validate.absolute_path('persist_root', params.get('persist_root') or '/')
         self.lease_file = _files.lease_path(self.persist_root, self.network, self.netns)
         self.overlay = Overlay(self, params['vxlan']) if params.get('vxlan') and self.state == 'present' else None
+        ports = len(self.endpoints) + (1 if self.overlay and self.overlay.mode == 'l2' else 0)
+        if ports > MAX_BRIDGE_PORTS and self.state == 'present':
+            raise _validate.InvalidInput('endpoints', '%d endpoints' % len(self.endpoints), 'a Linux bridge takes at most '
+                                         '%d ports%s: split them over networks' % (MAX_BRIDGE_PORTS, ', the VXLAN device'
+                                                                                   ' included' if self.overlay else ''))
         self.firewall = params.get('firewall', True) is not False
         self.masquerade = params.get('masquerade', True) is not False
         self.masquerade6 = bool(params.get('masquerade6'))
