@@ -53,7 +53,8 @@ test: setup
 # Benchmarks (bench/bench.py, docs/BENCHMARKS.md), all inside tests/sandbox: the bridge_network role against
 # ip -batch, the CNI bridge plugin and a naive playbook at N endpoints, medians of RUNS runs, and the overlay role on
 # the lab of OVERLAY hosts (l2 and l3, forks 10); writes BENCH_OUT/results.json, results.md and bench.png. About
-# 25 min; BIG=2000 adds N=2000 once (about 5 min more); e.g. make bench N=10 RUNS=1 OVERLAY= for a smoke size.
+# 25 min; BIG=1000 adds N=1000 once (about 3 min more; a bridge takes at most 1023 ports); e.g. make bench N=10
+# RUNS=1 OVERLAY= for a smoke size.
 N ?= 10,50,100,500
 RUNS ?= 3
 NAIVE ?= 10,50
