@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / 'roles' / 'bridge_network' / 'files' / 'container_pids.py'
+SCRIPT = Path(__file__).resolve().parents[5] / 'roles' / 'bridge_network' / 'files' / 'container_pids.py'
 # A stand-in CLI: knows 'web' (PID 4242) and 'down' (stopped); logs its arguments.
 FAKE = '''#!/bin/sh
 echo "$0 $*" >> "%s"
