@@ -145,7 +145,7 @@ _PLAIN = {16: dict(IFLA_ADDRESS=(1, 'mac'), IFLA_IFNAME=(3, 'str'), IFLA_MTU=(4,
                    IFLA_MASTER=(10, 'u32'), IFLA_IFALIAS=(20, 'str'), IFLA_LINK_NETNSID=(37, 'i32')),
           8: dict(IFA_ADDRESS=(1, 'ip'), IFA_LOCAL=(2, 'ip')),
           12: dict(RTA_DST=(1, 'ip'), RTA_OIF=(4, 'u32'), RTA_GATEWAY=(5, 'ip'), RTA_PRIORITY=(6, 'u32'),
-                   RTA_TABLE=(15, 'u32'))}
+                   RTA_MULTIPATH=(9, None), RTA_TABLE=(15, 'u32'))}  # None: known absent without decoding
 _INT = {'u32': struct.Struct('=I'), 'i32': struct.Struct('=i')}
 _IP = {(socket.AF_INET, 4): socket.AF_INET, (socket.AF_INET6, 16): socket.AF_INET6}
 

@@ -82,3 +82,13 @@ def test_a_message_decodes_in_full_only_when_asked_what_it_cannot_read_itself():
     assert msg.get_attr('IFLA_IFNAME') == 'eth0' and _netlink.kind_of(msg) == 'veth' and msg['index'] == 2
     assert msg._full is None  # pylint: disable=protected-access
     assert msg.get_attr('IFLA_OPERSTATE') is None and msg._full is not None  # pylint: disable=protected-access
+
+
+def test_a_multipath_route_reads_its_hops_through_pyroute2():
+    cls = _netlink.rtmsg
+    hops = [dict(oif=2, hops=0, attrs=[('RTA_GATEWAY', '10.7.0.2')]), dict(oif=3, hops=0, attrs=[('RTA_GATEWAY', '10.7.0.3')])]
+    raw = encoded(cls, dict(family=socket.AF_INET, dst_len=16, table=254, type=1),
+                  [('RTA_DST', '10.8.0.0'), ('RTA_MULTIPATH', hops)])
+    ours, theirs = _netlink.Message(raw, cls), decoded(cls, raw)
+    assert ours.get_attr('RTA_GATEWAY') is None and ours._full is None  # pylint: disable=protected-access
+    assert [h['oif'] for h in ours.get_attr('RTA_MULTIPATH')] == [h['oif'] for h in theirs.get_attr('RTA_MULTIPATH')] == [2, 3]
