@@ -41,30 +41,53 @@ def _lazy_package(spec):
 
 
 def _import_pyroute2():
-    """NetlinkError and the message classes the Wire encodes and decodes with, importing only the modules they
-    need (see _lazy_package); IPRoute, about 0.1 s more on pyroute2 0.9, only when a run needs it (iproute()).
-    Should a pyroute2 release be laid out otherwise, the plain import is used."""
+    """NetlinkError, loaded by itself from pyroute2/netlink/exceptions.py: the package pyroute2.netlink (15-40 ms)
+    and the message classes load only when a message is decoded in full (message_class) and IPRoute only when a
+    run needs it (iproute(); about 0.1 s more on pyroute2 0.9). Most runs need neither. Packages load without
+    their __init__ where they can (see _lazy_package); should a pyroute2 release be laid out otherwise, the
+    plain import is used."""
     if 'pyroute2' not in sys.modules:
         spec = importlib.util.find_spec('pyroute2')
         if spec is not None and spec.submodule_search_locations and spec.loader is not None:
             sys.modules['pyroute2'] = _lazy_package(spec)
-    try:
-        from pyroute2.netlink.exceptions import NetlinkError as error
-        from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg as addr
-        from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg as link
-        from pyroute2.netlink.rtnl.nsidmsg import nsidmsg as nsid
-        from pyroute2.netlink.rtnl.rtmsg import rtmsg as route
-        return error, link, addr, route, nsid
-    except ImportError:
-        for name in [n for n in sys.modules if n == 'pyroute2' or n.startswith('pyroute2.')]:
-            del sys.modules[name]
-        import pyroute2  # noqa: F401  (the plain import: every name where its __init__ puts it)
-        from pyroute2.netlink.exceptions import NetlinkError as error
-        from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg as addr
-        from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg as link
-        from pyroute2.netlink.rtnl.nsidmsg import nsidmsg as nsid
-        from pyroute2.netlink.rtnl.rtmsg import rtmsg as route
-        return error, link, addr, route, nsid
+    name = 'pyroute2.netlink.exceptions'
+    path = getattr(sys.modules.get('pyroute2'), '__path__', None)
+    where = os.path.join(path[0], 'netlink', 'exceptions.py') if path else ''
+    if name not in sys.modules and 'pyroute2.netlink' not in sys.modules and os.path.isfile(where):
+        spec = importlib.util.spec_from_file_location(name, where)
+        if spec is not None and spec.loader is not None:
+            sys.modules[name] = importlib.util.module_from_spec(spec)
+            try:
+                spec.loader.exec_module(sys.modules[name])
+            except Exception:
+                del sys.modules[name]
+                raise
+    from pyroute2.netlink.exceptions import NetlinkError as error
+    return error
+
+
+_CLASSES = {}  # type: dict
+
+
+def message_class(kind):
+    """pyroute2's message class for 'link', 'addr', 'route' or 'nsid', imported at the first need."""
+    if not _CLASSES:
+        try:
+            from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg as addr
+            from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg as link
+            from pyroute2.netlink.rtnl.nsidmsg import nsidmsg as nsid
+            from pyroute2.netlink.rtnl.rtmsg import rtmsg as route
+        except ImportError:  # the plain import, keeping the NetlinkError already handed out
+            for name in [n for n in sys.modules if (n == 'pyroute2' or n.startswith('pyroute2.')) and
+                         n != 'pyroute2.netlink.exceptions']:
+                del sys.modules[name]
+            import pyroute2  # noqa: F401  (every name where its __init__ puts it)
+            from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg as addr
+            from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg as link
+            from pyroute2.netlink.rtnl.nsidmsg import nsidmsg as nsid
+            from pyroute2.netlink.rtnl.rtmsg import rtmsg as route
+        _CLASSES.update(link=link, addr=addr, route=route, nsid=nsid)
+    return _CLASSES[kind]
 
 
 def iproute():
@@ -77,11 +100,9 @@ def iproute():
 
 
 try:
-    NetlinkError, ifinfmsg, ifaddrmsg, rtmsg, nsidmsg = _import_pyroute2()
-    FIXED_SIZE = {ifinfmsg: 16, ifaddrmsg: 8, rtmsg: 12}  # struct ifinfomsg, ifaddrmsg, rtmsg
+    NetlinkError = _import_pyroute2()
     PYROUTE2_IMPORT_ERROR = None
 except ImportError:
-    FIXED_SIZE = {}
     PYROUTE2_IMPORT_ERROR = traceback.format_exc()
 
     class NetlinkError(Exception):  # type: ignore[no-redef]
@@ -97,6 +118,7 @@ IFLA_INFO_KIND, IFLA_INFO_DATA, VETH_INFO_PEER, NETNSA_FD = 1, 2, 1, 3
 IFA_ADDRESS, IFA_LOCAL = 1, 2
 RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_TABLE = 1, 4, 5, 6, 15
 RTPROT_STATIC, RTN_UNICAST = 4, 1
+IFF_UP = 0x1
 # The writes the Wire makes, by the pyroute2 keywords they take (any other keyword: IPRoute makes the request).
 WIRE_WRITES = dict(link=frozenset(('index', 'state', 'ifalias', 'master', 'mtu')),
                    new_link=frozenset(('ifname', 'kind', 'address', 'mtu', 'master', 'state', 'net_ns_fd', 'peer')),
@@ -104,10 +126,11 @@ WIRE_WRITES = dict(link=frozenset(('index', 'state', 'ifalias', 'master', 'mtu')
                    addr=frozenset(('index', 'address', 'prefixlen', 'flags')),
                    route=frozenset(('family', 'dst', 'dst_len', 'table', 'priority', 'gateway', 'oif', 'type', 'scope',
                                     'flags')))
-# Attributes no resource reads, left out before decoding (by fixed part's size): of links IFLA_STATS, _MAP,
+# Attributes no resource reads, left out before pyroute2 decodes a message: of links IFLA_STATS, _MAP,
 # _STATS64, _AF_SPEC, _XDP, _PROP_LIST (4/5 of a veth's message, half of its decoding time and of the memory a
 # dump holds); of addresses IFA_LABEL, _BROADCAST, _CACHEINFO, _FLAGS, _PROTO; of routes RTA_CACHEINFO, _PREF.
-UNREAD_ATTRS = {16: frozenset((7, 14, 23, 26, 43, 52)), 8: frozenset((3, 4, 6, 8, 11)), 12: frozenset((12, 20))}
+UNREAD_ATTRS = dict(link=frozenset((7, 14, 23, 26, 43, 52)), addr=frozenset((3, 4, 6, 8, 11)),
+                    route=frozenset((12, 20)), nsid=frozenset())
 _HEADER = struct.Struct('=IHHII')  # nlmsghdr: length, type, flags, sequence, port
 _NLA = struct.Struct('=HH')
 
@@ -134,18 +157,20 @@ def _without(data, start, attrs):
     return struct.pack('=I', len(body) + 4) + body
 
 
-# The fixed part of a message (by its size) as pyroute2 names its fields.
-_FIXED = {16: (struct.Struct('=BxHiII'), ('family', 'ifi_type', 'index', 'flags', 'change')),
-          8: (struct.Struct('=BBBBI'), ('family', 'prefixlen', 'flags', 'scope', 'index')),
-          12: (struct.Struct('=BBBBBBBBI'), ('family', 'dst_len', 'src_len', 'tos', 'table', 'proto', 'scope', 'type',
-                                             'flags'))}
-# The attributes resources read most, by fixed part's size: name -> (number, how it decodes), as pyroute2 decodes
-# them (tests/integration/test_netlink_wire.py and tests/unit/plugins/module_utils/test_netlink.py hold it to that).
-_PLAIN = {16: dict(IFLA_ADDRESS=(1, 'mac'), IFLA_IFNAME=(3, 'str'), IFLA_MTU=(4, 'u32'), IFLA_LINK=(5, 'u32'),
-                   IFLA_MASTER=(10, 'u32'), IFLA_IFALIAS=(20, 'str'), IFLA_LINK_NETNSID=(37, 'i32')),
-          8: dict(IFA_ADDRESS=(1, 'ip'), IFA_LOCAL=(2, 'ip')),
-          12: dict(RTA_DST=(1, 'ip'), RTA_OIF=(4, 'u32'), RTA_GATEWAY=(5, 'ip'), RTA_PRIORITY=(6, 'u32'),
-                   RTA_MULTIPATH=(9, None), RTA_TABLE=(15, 'u32'))}  # None: known absent without decoding
+# The fixed part of a message (struct ifinfomsg, ifaddrmsg, rtmsg, rtgenmsg) as pyroute2 names its fields.
+_FIXED = dict(link=(struct.Struct('=BxHiII'), ('family', 'ifi_type', 'index', 'flags', 'change')),
+              addr=(struct.Struct('=BBBBI'), ('family', 'prefixlen', 'flags', 'scope', 'index')),
+              route=(struct.Struct('=BBBBBBBBI'), ('family', 'dst_len', 'src_len', 'tos', 'table', 'proto', 'scope',
+                                                   'type', 'flags')),
+              nsid=(struct.Struct('=Bxxx'), ('rtgen_family',)))
+# The attributes resources read most: name -> (number, how it decodes), as pyroute2 decodes them
+# (tests/integration/test_netlink_wire.py and tests/unit/plugins/module_utils/test_netlink_message.py hold it to that).
+_PLAIN = dict(link=dict(IFLA_ADDRESS=(1, 'mac'), IFLA_IFNAME=(3, 'str'), IFLA_MTU=(4, 'u32'), IFLA_LINK=(5, 'u32'),
+                        IFLA_MASTER=(10, 'u32'), IFLA_IFALIAS=(20, 'str'), IFLA_LINK_NETNSID=(37, 'i32')),
+              addr=dict(IFA_ADDRESS=(1, 'ip'), IFA_LOCAL=(2, 'ip')),
+              route=dict(RTA_DST=(1, 'ip'), RTA_OIF=(4, 'u32'), RTA_GATEWAY=(5, 'ip'), RTA_PRIORITY=(6, 'u32'),
+                         RTA_MULTIPATH=(9, None), RTA_TABLE=(15, 'u32')),  # None: known absent without decoding
+              nsid=dict(NETNSA_NSID=(1, 'u32')))
 _INT = {'u32': struct.Struct('=I'), 'i32': struct.Struct('=i')}
 _IP = {(socket.AF_INET, 4): socket.AF_INET, (socket.AF_INET6, 16): socket.AF_INET6}
 
@@ -163,28 +188,29 @@ def _attrs(data, offset):
 
 
 class Message(object):
-    """An answer of the Wire, kept as the bytes the kernel sent: its fixed fields and the attributes of _PLAIN (a
-    link's name, alias, MTU, master, MAC, peer; an address; a route's destination, gateway, device, metric, table)
-    and a link's kind decode on their own when asked for; any other question decodes the whole message with
-    pyroute2's class, once. A dump of 500 links costs a fifth of the time and memory pyroute2's decoding takes."""
+    """An answer of the Wire ('kind': link, addr, route or nsid), kept as the bytes the kernel sent: its fixed
+    fields and the attributes of _PLAIN (a link's name, alias, MTU, master, MAC, peer; an address; a route's
+    destination, gateway, device, metric, table) and a link's kind decode on their own when asked for; any other
+    question decodes the whole message with pyroute2's class, once. A dump of 500 links costs a fifth of the time
+    and memory pyroute2's decoding takes."""
 
-    __slots__ = ('_data', '_decoder', '_fields', '_attrs', '_full')
+    __slots__ = ('_data', '_kind', '_fields', '_attrs', '_full')
 
-    def __init__(self, data, decoder):
-        self._data, self._decoder, self._attrs, self._full = data, decoder, None, None
-        fixed, names = _FIXED[FIXED_SIZE[decoder]]
+    def __init__(self, data, kind):
+        self._data, self._kind, self._attrs, self._full = data, kind, None, None
+        fixed, names = _FIXED[kind]
         self._fields = dict(zip(names, fixed.unpack_from(data, _HEADER.size)))
 
     def _decoded(self):
         if self._full is None:
-            size = FIXED_SIZE[self._decoder]
-            self._full = self._decoder(_without(self._data, _HEADER.size + size, UNREAD_ATTRS[size]))
+            start = _HEADER.size + _FIXED[self._kind][0].size
+            self._full = message_class(self._kind)(_without(self._data, start, UNREAD_ATTRS[self._kind]))
             self._full.decode()
         return self._full
 
     def _span(self, number):
         if self._attrs is None:
-            self._attrs = _attrs(self._data, _HEADER.size + FIXED_SIZE[self._decoder])
+            self._attrs = _attrs(self._data, _HEADER.size + _FIXED[self._kind][0].size)
         return self._attrs.get(number)
 
     def __getitem__(self, key):
@@ -194,7 +220,7 @@ class Message(object):
         return self._fields[key] if key in self._fields else self._decoded().get(key, default)
 
     def get_attr(self, name, default=None):
-        number, how = _PLAIN[FIXED_SIZE[self._decoder]].get(name, (None, None))
+        number, how = _PLAIN[self._kind].get(name, (None, None))
         if number is None:
             return self._decoded().get_attr(name, default)
         span = self._span(number)
@@ -211,12 +237,13 @@ class Message(object):
             return _INT[how].unpack(value)[0]
         if how == 'mac' and len(value) == 6:
             return ':'.join('%02x' % b for b in bytearray(value))
-        if how == 'ip' and (self._fields['family'], len(value)) in _IP:
-            return socket.inet_ntop(_IP[(self._fields['family'], len(value))], value)
+        family = self._fields.get('family')
+        if how == 'ip' and (family, len(value)) in _IP:
+            return socket.inet_ntop(_IP[(family, len(value))], value)
         return self._decoded().get_attr(name, default)
 
     def get_nested(self, *names):
-        if names == ('IFLA_LINKINFO', 'IFLA_INFO_KIND') and FIXED_SIZE[self._decoder] == 16:
+        if names == ('IFLA_LINKINFO', 'IFLA_INFO_KIND') and self._kind == 'link':
             span = self._span(IFLA_LINKINFO)
             if span is None:
                 return None
@@ -247,52 +274,48 @@ class Wire(object):
     def close(self):
         self.sock.close()
 
-    def request(self, msg_type, flags, body, decoder):
-        """Sends one request; returns the decoded answers (all parts of a dump). An error is a NetlinkError."""
+    def request(self, msg_type, flags, body, kind):
+        """Sends one request; returns the answers (all parts of a dump) as Messages of 'kind'. An error is a
+        NetlinkError."""
         self.seq += 1
         self.sock.send(_HEADER.pack(_HEADER.size + len(body), msg_type, flags, self.seq, 0) + body)
         found = []
         while True:
             data, offset = self.sock.recv(1 << 16), 0
             while offset + _HEADER.size <= len(data):
-                length, kind, msg_flags, seq, _port = _HEADER.unpack_from(data, offset)
+                length, answer, msg_flags, seq, _port = _HEADER.unpack_from(data, offset)
                 if length < _HEADER.size:
                     break
                 part, offset = (offset, length), offset + ((length + 3) & ~3)
                 if seq != self.seq:  # a late answer to an earlier request: not ours
                     continue
-                if kind == NLMSG_DONE:
+                if answer == NLMSG_DONE:
                     return found
-                if kind == NLMSG_ERROR:
+                if answer == NLMSG_ERROR:
                     code = struct.unpack_from('=i', data, part[0] + _HEADER.size)[0]
                     if code:
                         raise NetlinkError(-code, os.strerror(-code))
                     return found
-                raw = data[part[0]:part[0] + part[1]]
-                if decoder in FIXED_SIZE:
-                    found.append(Message(raw, decoder))
-                else:
-                    found.append(decoder(raw))
-                    found[-1].decode()
+                found.append(Message(data[part[0]:part[0] + part[1]], kind))
                 if not msg_flags & NLM_F_MULTI:
                     return found
 
     def links(self):
-        return self.request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, struct.pack('=BxHiII', 0, 0, 0, 0, 0), ifinfmsg)
+        return self.request(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, struct.pack('=BxHiII', 0, 0, 0, 0, 0), 'link')
 
     def link(self, index=0, ifname=None):
         body = struct.pack('=BxHiII', 0, 0, index, 0, 0)
         if ifname is not None:
             name = ifname.encode('utf-8') + b'\0'
             body += struct.pack('=HH', 4 + len(name), IFLA_IFNAME) + name + b'\0' * (-len(name) % 4)
-        return self.request(RTM_GETLINK, NLM_F_REQUEST, body, ifinfmsg)[0]
+        return self.request(RTM_GETLINK, NLM_F_REQUEST, body, 'link')[0]
 
     def addresses(self):
-        return self.request(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, struct.pack('=BBBBI', 0, 0, 0, 0, 0), ifaddrmsg)
+        return self.request(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, struct.pack('=BBBBI', 0, 0, 0, 0, 0), 'addr')
 
     def routes(self, family=0):
         body = struct.pack('=BBBBBBBBI', family, 0, 0, 0, 0, 0, 0, 0, 0)
-        return self.request(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, body, rtmsg)
+        return self.request(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, body, 'route')
 
     # --- writes, encoded as pyroute2 encodes the same keywords (tests/integration/test_netlink_wire.py) ---------
     def set_link(self, index, state=None, ifalias=None, master=None, mtu=None):
@@ -359,7 +382,7 @@ class Wire(object):
     def nsid(self, fd):
         """The id this namespace gives the namespace of descriptor 'fd' (None: it gives none)."""
         body = struct.pack('=Bxxx', 0) + struct.pack('=HHI', 8, NETNSA_FD, fd)
-        found = self.request(RTM_GETNSID, NLM_F_REQUEST, body, nsidmsg)
+        found = self.request(RTM_GETNSID, NLM_F_REQUEST, body, 'nsid')
         return dict(nsid=found[0].get_attr('NETNSA_NSID')) if found else None
 
 

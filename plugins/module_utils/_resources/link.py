@@ -15,11 +15,10 @@ import os
 from typing import Any, Callable, Dict, List, Optional, Tuple, Type, TypedDict, Union, cast
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _specs, _validate
-from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import index_of, info, kind_of, lookup, where
+from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import IFF_UP, index_of, info, kind_of, lookup, where
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Conflict, Op, Resource, State, module_main
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import address
 
-IFF_UP = 0x1
 
 
 class LinkState(TypedDict, total=False):

@@ -4,9 +4,8 @@
 """Named network namespaces (/run/netns/NAME), created and removed in-process."""
 
 from ansible_collections.linuxnet.fabric.plugins.module_utils import _nsfs, _validate
-from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import kind_of
+from ansible_collections.linuxnet.fabric.plugins.module_utils._netlink import IFF_UP, kind_of
 from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import Op, Resource
-from ansible_collections.linuxnet.fabric.plugins.module_utils._resources.link import IFF_UP
 
 
 class Netns(Resource):
