@@ -20,7 +20,6 @@ from ansible_collections.linuxnet.fabric.plugins.module_utils._reconcile import 
 from ansible_collections.linuxnet.fabric.plugins.module_utils._resources import address
 
 
-
 class LinkState(TypedDict, total=False):
     """A link as read() finds it and plan() predicts it; each kind adds its own fields (BridgeState, ...)."""
     name: str
