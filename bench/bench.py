@@ -304,6 +304,19 @@ def bench_adhoc(runs, python, k=5):
     return dict(netns=median(netns), stat=median(stat), count=len(netns))
 
 
+NEIGH_LIMIT = 1024  # net.ipv4.neigh.default.gc_thresh3: the entries of the ARP table all namespaces share
+
+
+def reach(netns, address, within=90):
+    """Seconds until 'address' first answers a ping from 'netns' (None: not within 'within' seconds)."""
+    start = time.monotonic()
+    while time.monotonic() - start < within:
+        if harness.ping(netns, address, count=1):
+            return round(time.monotonic() - start, 1)
+        time.sleep(1)
+    return None
+
+
 def bench_overlay(hosts, modes, runs, forks=10):
     """The overlay role on the lab (playbooks/lab): H simulated hosts (namespaces on one underlay switch), 2
     endpoints each, forks=10; the first run, then a run that changes nothing. {mode: {H: {first, rerun, ok}}}."""
@@ -330,8 +343,12 @@ def bench_overlay(hosts, modes, runs, forks=10):
                 assert len(eps) == 2 * h, eps
                 far = 'h%d-app2' % h
                 address = lab.endpoints(hosts=('h1',)).get('h1-app1')
-                assert address and harness.ping(far, address, count=3), (far, address)
-            out[mode][str(h)] = dict(first=median(first), rerun=median(again), ok=ok,
+                reached = reach(far, address)
+                # All lab hosts share the kernel's one ARP table: past gc_thresh3 entries it drops packets for a
+                # while (docs/BENCHMARKS.md, 'Probing at scale'). Below that the first reply must come at once.
+                assert address and (reached is not None or h * (h - 1) >= NEIGH_LIMIT), (far, address)
+                assert reached is None or reached < 5 or h * (h - 1) >= NEIGH_LIMIT, (far, address, reached)
+            out[mode][str(h)] = dict(first=median(first), rerun=median(again), ok=ok, reached_after=reached,
                                      samples=dict(first=[round(x, 3) for x in first], rerun=[round(x, 3) for x in again]))
             print('  overlay %s H=%d: %s' % (mode, h, json.dumps(out[mode][str(h)])), flush=True)
     cleanup()
@@ -423,14 +440,17 @@ def markdown(res):
             lines.append('| %s | %.2f | %d | %.3f |' % (n, s['naive'], s['tasks'], s['naive'] / s['tasks']))
     if res.get('overlay'):
         lines += ['', 'Overlay role on the lab, forks = 10, 2 endpoints per host (seconds of the whole '
-                  '`ansible-playbook`; ok = tasks per host in the no-change run\'s recap):', '',
-                  '| mode | hosts | first run | no-change run | ok per host | first run / 10 hosts |',
-                  '|---|---|---|---|---|---|']
+                  '`ansible-playbook`; ok = tasks per host in the no-change run\'s recap; first reply = seconds until '
+                  'the last host\'s second endpoint first reached the first host\'s first, after the runs):', '',
+                  '| mode | hosts | first run | no-change run | ok per host | first run / 10 hosts | first reply |',
+                  '|---|---|---|---|---|---|---|']
         for mode, per in sorted(res['overlay'].items()):
             base = per.get('10', {}).get('first')
             for h, o in by_n(per):
                 growth = '%.2fx' % ratio(o['first'], base) if base else '-'
-                lines.append('| %s | %s | %.2f | %.2f | %s | %s |' % (mode, h, o['first'], o['rerun'], o['ok'], growth))
+                reply = o.get('reached_after')
+                lines.append('| %s | %s | %.2f | %.2f | %s | %s | %s |' % (
+                    mode, h, o['first'], o['rerun'], o['ok'], growth, 'none in 90 s' if reply is None else '%.1f s' % reply))
     other = []
     single = res.get('single_task')
     if single:
