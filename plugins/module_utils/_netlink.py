@@ -69,24 +69,25 @@ def _import_pyroute2():
 _CLASSES = {}  # type: dict
 
 
+def _message_classes():
+    from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg
+    from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
+    from pyroute2.netlink.rtnl.nsidmsg import nsidmsg
+    from pyroute2.netlink.rtnl.rtmsg import rtmsg
+    return dict(link=ifinfmsg, addr=ifaddrmsg, route=rtmsg, nsid=nsidmsg)
+
+
 def message_class(kind):
     """pyroute2's message class for 'link', 'addr', 'route' or 'nsid', imported at the first need."""
     if not _CLASSES:
         try:
-            from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg as addr
-            from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg as link
-            from pyroute2.netlink.rtnl.nsidmsg import nsidmsg as nsid
-            from pyroute2.netlink.rtnl.rtmsg import rtmsg as route
+            _CLASSES.update(_message_classes())
         except ImportError:  # the plain import, keeping the NetlinkError already handed out
             for name in [n for n in sys.modules if (n == 'pyroute2' or n.startswith('pyroute2.')) and
                          n != 'pyroute2.netlink.exceptions']:
                 del sys.modules[name]
             import pyroute2  # noqa: F401  (every name where its __init__ puts it)
-            from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg as addr
-            from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg as link
-            from pyroute2.netlink.rtnl.nsidmsg import nsidmsg as nsid
-            from pyroute2.netlink.rtnl.rtmsg import rtmsg as route
-        _CLASSES.update(link=link, addr=addr, route=route, nsid=nsid)
+            _CLASSES.update(_message_classes())
     return _CLASSES[kind]
 
 
@@ -143,16 +144,21 @@ def _u32(kind, value):
     return _attr(kind, struct.pack('=I', value))
 
 
-def _without(data, start, attrs):
-    """The message data[start:] (header and fixed part of 'start' bytes) without the top-level attributes 'attrs'."""
-    kept, offset = [data[4:start]], start
-    while offset + _NLA.size <= len(data):
+def _walk(data, offset, end=None):
+    """The attributes from 'offset' to 'end' (default: the end of data): (number, value start, value end, next)."""
+    end = len(data) if end is None else end
+    while offset + _NLA.size <= end:
         length, kind = _NLA.unpack_from(data, offset)
         if length < _NLA.size:
             break
-        if kind & 0x3fff not in attrs:
-            kept.append(data[offset:offset + ((length + 3) & ~3)])
+        yield kind & 0x3fff, offset + _NLA.size, offset + length, offset + ((length + 3) & ~3)
         offset += (length + 3) & ~3
+
+
+def _without(data, start, attrs):
+    """The message data[start:] (header and fixed part of 'start' bytes) without the top-level attributes 'attrs'."""
+    kept = [data[4:start]] + [data[begin - _NLA.size:after] for number, begin, _end, after in _walk(data, start)
+                              if number not in attrs]
     body = b''.join(kept)
     return struct.pack('=I', len(body) + 4) + body
 
@@ -175,16 +181,21 @@ _INT = {'u32': struct.Struct('=I'), 'i32': struct.Struct('=i')}
 _IP = {(socket.AF_INET, 4): socket.AF_INET, (socket.AF_INET6, 16): socket.AF_INET6}
 
 
-def _attrs(data, offset):
-    """Top-level attributes from 'offset': number -> (start, end) of the first of each number."""
+def _attrs(data, offset, end=None):
+    """Attributes from 'offset' to 'end': number -> (start, end) of the value of the first of each number."""
     found = {}
-    while offset + _NLA.size <= len(data):
-        length, kind = _NLA.unpack_from(data, offset)
-        if length < _NLA.size:
-            break
-        found.setdefault(kind & 0x3fff, (offset + _NLA.size, offset + length))
-        offset += (length + 3) & ~3
+    for number, begin, stop, _after in _walk(data, offset, end):
+        found.setdefault(number, (begin, stop))
     return found
+
+
+def _text(value):
+    """A string attribute as pyroute2 decodes it: NULs stripped, UTF-8 (the bytes if they are not)."""
+    value = value.strip(b'\0')
+    try:
+        return value.decode('utf-8')
+    except UnicodeDecodeError:
+        return value
 
 
 class Message(object):
@@ -228,11 +239,7 @@ class Message(object):
             return default
         value = self._data[span[0]:span[1]]
         if how == 'str':
-            value = value.strip(b'\0')
-            try:
-                return value.decode('utf-8')
-            except UnicodeDecodeError:
-                return value
+            return _text(value)
         if how in _INT and len(value) == 4:
             return _INT[how].unpack(value)[0]
         if how == 'mac' and len(value) == 6:
@@ -247,8 +254,8 @@ class Message(object):
             span = self._span(IFLA_LINKINFO)
             if span is None:
                 return None
-            kind = _attrs(self._data[:span[1]], span[0]).get(IFLA_INFO_KIND)
-            return self._data[kind[0]:kind[1]].strip(b'\0').decode('utf-8') if kind else None
+            kind = _attrs(self._data, span[0], span[1]).get(IFLA_INFO_KIND)
+            return _text(self._data[kind[0]:kind[1]]) if kind else None
         return self._decoded().get_nested(*names)
 
     def __getattr__(self, name):  # every other method of pyroute2's message
